@@ -1,0 +1,1 @@
+"""Alert rules, evaluation outcomes and the suppression policy (clock injected)."""

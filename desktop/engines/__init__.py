@@ -1,0 +1,1 @@
+"""Pure computation on numpy columns: drift, delay and quality (no Qt, no SQL)."""

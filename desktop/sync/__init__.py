@@ -1,0 +1,1 @@
+"""Outbox, de-identified aggregate builder and the sync server client."""

@@ -1,0 +1,1 @@
+"""PySide6 only: windows, pages, table models and background workers."""

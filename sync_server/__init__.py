@@ -1,0 +1,1 @@
+"""Upstream sync server: tenants, devices, aggregates and feedback (FastAPI)."""

@@ -1,0 +1,1 @@
+"""Test helpers: fakes live here, in one place, instead of deep mocks."""
