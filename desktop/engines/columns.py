@@ -88,11 +88,13 @@ class ClaimColumns:
 
     @property
     def is_denied(self) -> npt.NDArray[np.bool_]:
-        return self.status == np.int8(ClaimStatus.DENIED)
+        denied: npt.NDArray[np.bool_] = self.status == np.int8(ClaimStatus.DENIED)
+        return denied
 
     @property
     def is_paid(self) -> npt.NDArray[np.bool_]:
-        return self.paid_date != MISSING
+        paid: npt.NDArray[np.bool_] = self.paid_date != MISSING
+        return paid
 
     def take(self, index: npt.NDArray[np.intp] | npt.NDArray[np.bool_]) -> ClaimColumns:
         """The lines selected by ``index`` (a mask or positions), same dictionaries."""
