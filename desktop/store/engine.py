@@ -33,11 +33,11 @@ def apply_key(con: sqlcipher.Connection, data_key: bytes) -> None:
     """Key a fresh connection and prove the key with a read; raise if it is wrong."""
     if len(data_key) != 32:
         raise ValueError("a data key has 32 bytes")
+    # Hex digits only, so formatting into the PRAGMA cannot inject anything.
+    con.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
     # SQLCipher would also print its own "hmac check failed" lines to stderr for a
     # wrong key; the KeyDoesNotOpen raised below is the one report of that.
     con.execute("PRAGMA cipher_log_level = NONE")
-    # Hex digits only, so formatting into the PRAGMA cannot inject anything.
-    con.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
     try:
         con.execute("SELECT count(*) FROM sqlite_schema").fetchone()
     except sqlcipher.DatabaseError:
