@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from desktop.ingest.x12.errors import NotX12Error
 
 ISA_ELEMENTS = 16
+BLANKS = " \t\r\n\x0b\x0c"
 _NEWLINES = "\r\n"
 _BOM = "\ufeff"
 
@@ -30,11 +31,13 @@ class Delimiters:
 
 def strip_preamble(text: str) -> str:
     """Drop a byte-order mark and leading whitespace."""
-    return text.lstrip(_BOM + " \t" + _NEWLINES)
+    return text.lstrip(_BOM + BLANKS)
 
 
 def _is_separator(char: str) -> bool:
-    return not char.isalnum() and not char.isspace()
+    # Control characters (FS, GS, US: \x1c-\x1f) are valid X12 separators, so only
+    # ordinary blanks are excluded, not everything str.isspace() calls a space.
+    return not char.isalnum() and char not in BLANKS
 
 
 def detect_delimiters(head: str) -> Delimiters:

@@ -20,7 +20,7 @@ _NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
 _DATE8 = re.compile(r"\d{8}")
 # Characters seen as component separators in the wild, tried when a composite does not
 # contain the declared one.
-_COMPONENT_CANDIDATES = frozenset(":>^\\!|+`~")
+_COMPONENT_CANDIDATES = frozenset(":>^\\!|+`~\x1f")
 
 
 class BadElement(ValueError):

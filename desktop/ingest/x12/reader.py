@@ -142,7 +142,9 @@ class _Envelope:
         extra = (
             settle(self._remittances).warnings if kind == "835" else _repeated_claims(self._batches)
         )
-        warnings = tuple(sorted((*self._log.freeze(), *extra), key=lambda w: w.segment))
+        for warning in extra:
+            self._log.add(warning.segment, warning.message)
+        warnings = tuple(sorted(self._log.freeze(), key=lambda w: w.segment))
         return X12File(
             kind=kind,
             version=self._version,

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
-from desktop.ingest.x12.delimiters import Delimiters
+from desktop.ingest.x12.delimiters import BLANKS, Delimiters
 
 CHUNK_CHARS = 1 << 20
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
@@ -60,14 +60,14 @@ def iter_segments(
         pieces = text.split(terminator)
         tail = pieces.pop()
         for piece in pieces:
-            raw = piece.strip()
+            raw = piece.strip(BLANKS)
             if not raw:
                 continue
             number += 1
             elements = raw.split(element)
             seg_id = elements[0]
             if seg_id not in known_ids:
-                seg_id = seg_id.strip()
+                seg_id = seg_id.strip(BLANKS)
                 if valid_id(seg_id) is None:
                     yield BadSegment(number)
                     continue
@@ -75,11 +75,11 @@ def iter_segments(
                 if len(known_ids) < 256:
                     known_ids.add(seg_id)
             yield number, elements
-    raw = tail.strip()
+    raw = tail.strip(BLANKS)
     if raw:
         number += 1
         elements = raw.split(element)
-        seg_id = elements[0].strip()
+        seg_id = elements[0].strip(BLANKS)
         if seg_id == "IEA":
             elements[0] = seg_id
             yield number, elements

@@ -81,6 +81,18 @@ def test_pipe_and_caret_without_envelope_learns_the_component_separator(tmp_path
     expected_line(rows_of(x12)[0].values)
 
 
+@pytest.mark.parametrize("envelope", [True, False], ids=["isa", "st"])
+def test_control_characters_as_separators(tmp_path: Path, envelope: bool) -> None:
+    segments = remittance(*CLAIM)
+    segments = segments if envelope else segments[2:-2]
+    text = render([s.replace("*", "\x1d").replace(":", "\x1f") for s in segments], "\x1c\r\n")
+    path = write(tmp_path, text.replace("\x1d^\x1d", "\x1d!\x1d"))
+    assert sniff(path.read_bytes()) == "835"
+    x12 = read_x12(path)
+    assert x12.warnings == ()
+    expected_line(rows_of(x12)[0].values)
+
+
 @pytest.mark.parametrize(
     "terminator",
     ["~", "~\n", "~\r\n", "\n~", "\r\n~\r\n", "\n"],
