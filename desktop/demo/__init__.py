@@ -10,6 +10,7 @@ from desktop.demo.dataset import DemoDataset
 from desktop.demo.generate import generate
 from desktop.demo.phi_canary import PHI_CANARY_COLUMNS, PHI_CANARY_MARKER
 from desktop.demo.truth import ChangeTruth, DaysToPay, DemoTruth
+from desktop.demo.x12_writer import write_demo_x12
 
 __all__ = [
     "CSV_COLUMNS",
@@ -26,4 +27,5 @@ __all__ = [
     "default_truth_path",
     "generate",
     "write_demo_csv",
+    "write_demo_x12",
 ]

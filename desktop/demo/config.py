@@ -143,7 +143,7 @@ class DemoConfig:
             as_of=day,
             n_payers=n_payers,
             n_codes=n_codes,
-            changes=default_changes(day, n_payers, n_codes),
+            changes=default_changes(day, n_payers, n_codes, months=months),
         )
 
     @classmethod
@@ -198,15 +198,24 @@ class DemoConfig:
                 )
 
 
-def default_changes(as_of: date, n_payers: int, n_codes: int) -> tuple[InjectedChange, ...]:
+def default_changes(
+    as_of: date, n_payers: int, n_codes: int, *, months: int = 12
+) -> tuple[InjectedChange, ...]:
     """One change of each kind, on distinct payers, starting 40–70 days before ``as_of``.
 
     They start after a 90-day baseline that ends 60 days before ``as_of`` and before a
     30-day current window that ends at ``as_of`` (the CLI's default windows), so an
-    analysis with default windows compares clean data with fully changed data.
+    analysis with default windows compares clean data with fully changed data. Spans
+    shorter than about five months move the starts into their second half.
     """
     payers = catalog.payer_names(n_payers)
     codes = catalog.procedure_codes(n_codes)
+    # A short span keeps its changes in its second half, so some data precede each one.
+    span = (as_of - add_months(as_of, -months)).days
+    latest_start = max(span // 2, 1)
+
+    def days_before(days: int) -> date:
+        return as_of - timedelta(days=min(days, latest_start))
 
     def payer(rank: int) -> str:
         return payers[rank % len(payers)]
@@ -218,7 +227,7 @@ def default_changes(as_of: date, n_payers: int, n_codes: int) -> tuple[InjectedC
         InjectedChange(
             ChangeKind.DENIAL_RATE,
             payer(0),
-            as_of - timedelta(days=45),
+            days_before(45),
             0.12,
             cpt=code("99213", 0),
             new_reason="CO-197",
@@ -226,19 +235,19 @@ def default_changes(as_of: date, n_payers: int, n_codes: int) -> tuple[InjectedC
         InjectedChange(
             ChangeKind.ALLOWED_PER_UNIT,
             payer(1),
-            as_of - timedelta(days=50),
+            days_before(50),
             -0.15,
             cpt=code("99214", 1),
         ),
-        InjectedChange(ChangeKind.PAYMENT_LAG, payer(3), as_of - timedelta(days=70), 12.0),
+        InjectedChange(ChangeKind.PAYMENT_LAG, payer(3), days_before(70), 12.0),
         InjectedChange(
             ChangeKind.DENIAL_REASON_MIX,
             payer(2),
-            as_of - timedelta(days=40),
+            days_before(40),
             0.6,
             new_reason="CO-16",
         ),
-        InjectedChange(ChangeKind.PAID_TO_ALLOWED, payer(5), as_of - timedelta(days=55), -0.12),
+        InjectedChange(ChangeKind.PAID_TO_ALLOWED, payer(5), days_before(55), -0.12),
     )
 
 

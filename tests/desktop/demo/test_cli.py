@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from desktop.demo import CSV_COLUMNS, PHI_CANARY_COLUMNS, DemoTruth
@@ -62,3 +64,28 @@ def test_bad_values_are_usage_errors(tmp_path: Path) -> None:
     assert run_cli("demo-data", "--out", out, "--as-of", "31/10/2026").returncode == 2
     assert run_cli("demo-data", "--lines", "10").returncode == 2
     assert not out.exists()
+
+
+def test_x12_dir_writes_837_and_835_files(tmp_path: Path) -> None:
+    out, folder = tmp_path / "claims.csv", tmp_path / "x12"
+    result = run_cli(
+        "demo-data", "--out", out, "--lines", "400", "--months", "2", "--as-of", "2026-10-31",
+        "--x12-dir", folder, "--json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    listed = {Path(p) for p in json.loads(result.stdout)["x12_files"]}
+    names = [p.name for p in folder.iterdir()]
+    assert listed == set(folder.iterdir())
+    assert any(n.startswith("837P_") for n in names) and any(n.startswith("835_") for n in names)
+    assert not [n for n in names if n.endswith(".partial")]
+
+
+def test_demo_package_does_not_import_qt() -> None:
+    code = (
+        "import sys, desktop.demo, desktop.cli.demo_command\n"
+        "print(any(m.startswith(('PySide6', 'pyqtgraph')) for m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
