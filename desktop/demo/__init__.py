@@ -5,7 +5,8 @@ writers turn them into a claims CSV (``write_demo_csv``) or X12 files.
 """
 
 from desktop.demo.config import ChangeKind, DemoConfig, InjectedChange, InvalidDemoConfig
-from desktop.demo.csv_writer import CSV_COLUMNS, default_truth_path, write_demo_csv
+from desktop.demo.csv_rows import CSV_COLUMNS
+from desktop.demo.csv_writer import default_truth_path, write_demo_csv
 from desktop.demo.dataset import DemoDataset
 from desktop.demo.generate import generate
 from desktop.demo.phi_canary import PHI_CANARY_COLUMNS, PHI_CANARY_MARKER

@@ -16,7 +16,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
-from scipy.special import ndtr
 
 from desktop.demo.config import ChangeKind, InjectedChange
 from desktop.errors import InvalidInput
@@ -44,8 +43,10 @@ class LagSegment:
 
     def pmf(self) -> np.ndarray[Any, np.dtype[np.float64]]:
         """P(lag = k days) for k = 0..MAX_LAG_DAYS (k = 0 has none; the tail folds into the cap)."""
-        k = np.arange(1, MAX_LAG_DAYS + 1, dtype=np.float64)
-        cdf = ndtr((np.log(k) - self.mu) / self.sigma)
+        scale = self.sigma * math.sqrt(2.0)
+        cdf = np.array(
+            [0.5 * math.erfc(-(math.log(k) - self.mu) / scale) for k in range(1, MAX_LAG_DAYS + 1)]
+        )
         cdf[-1] = 1.0
         return np.diff(np.concatenate(([0.0, 0.0], cdf)))
 
