@@ -10,6 +10,7 @@ from desktop.demo.csv_writer import default_truth_path, write_demo_csv
 from desktop.demo.dataset import DemoDataset
 from desktop.demo.generate import generate
 from desktop.demo.phi_canary import PHI_CANARY_COLUMNS, PHI_CANARY_MARKER
+from desktop.demo.scenarios import random_changes, random_scenario
 from desktop.demo.truth import ChangeTruth, DaysToPay, DemoTruth
 from desktop.demo.x12_writer import write_demo_x12
 
@@ -27,6 +28,8 @@ __all__ = [
     "InvalidDemoConfig",
     "default_truth_path",
     "generate",
+    "random_changes",
+    "random_scenario",
     "write_demo_csv",
     "write_demo_x12",
 ]

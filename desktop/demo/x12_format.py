@@ -7,6 +7,7 @@ repetitions by ``^``. The interchange is flagged as test data (ISA15 = ``T``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +32,7 @@ def text(value: str) -> str:
     return value
 
 
+@functools.lru_cache(maxsize=1 << 16)  # amounts repeat a lot: fees, copays, zero
 def amount(cents: int) -> str:
     """X12 decimal: no trailing zeros after the point (12500 -> "125", 12550 -> "125.5")."""
     sign = "-" if cents < 0 else ""

@@ -18,6 +18,7 @@ import numpy.typing as npt
 from desktop.demo.dataset import DemoDataset, from_day, to_day
 from desktop.demo.x12_835 import remittance_835
 from desktop.demo.x12_837 import claims_837
+from desktop.demo.x12_view import X12View
 
 Progress = Callable[[int, int], None]
 
@@ -27,6 +28,7 @@ def write_demo_x12(
 ) -> list[Path]:
     """Write the 837P and 835 files of ``dataset`` into ``folder``; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
+    view = X12View.of(dataset)
     claims = dataset.claims
     written: list[Path] = []
     control = 0
@@ -41,14 +43,14 @@ def write_demo_x12(
     for index, day in enumerate(days.tolist()):
         control += 1
         date = from_day(day)
-        content = claims_837(dataset, int(bounds[index]), int(bounds[index + 1]), date, control)
+        content = claims_837(view, int(bounds[index]), int(bounds[index + 1]), date, control)
         written.append(_write(folder / f"837P_{date.isoformat()}.x12", content))
         if progress is not None:
             progress(len(written), total)
     for (day, payer), members in remittances:
         control += 1
         date = from_day(day)
-        content = remittance_835(dataset, payer, date, members, control)
+        content = remittance_835(view, payer, date, members, control)
         name = f"835_{dataset.payers[payer].x12_id}_{date.isoformat()}.x12"
         written.append(_write(folder / name, content))
         if progress is not None:

@@ -29,6 +29,10 @@ def by_service(data: DemoDataset, first: date, last: date) -> Mask:
     return window
 
 
+def decided(data: DemoDataset, mask: Mask) -> int:
+    return int((data.columns.status[mask] != ClaimStatus.PENDING).sum())
+
+
 def denial_rate(data: DemoDataset, mask: Mask) -> float:
     status = data.columns.status[mask]
     decided = status != ClaimStatus.PENDING
