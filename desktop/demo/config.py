@@ -15,6 +15,8 @@ from enum import StrEnum
 from desktop.demo import catalog
 from desktop.errors import UsageError
 
+# A data set lives in memory while it is written (about 300 bytes a line at the peak).
+MAX_LINES = 20_000_000
 CARC_PATTERN = re.compile(r"^(CO|PR|OA|PI|CR)-[A-Z0-9]{1,3}$")
 
 
@@ -173,8 +175,8 @@ class DemoConfig:
     def validate(self) -> None:
         if self.seed < 0:
             raise InvalidDemoConfig(f"the seed is a number >= 0, not {self.seed}")
-        if not 1 <= self.lines <= 50_000_000:
-            raise InvalidDemoConfig(f"lines is 1..50,000,000, not {self.lines}")
+        if not 1 <= self.lines <= MAX_LINES:
+            raise InvalidDemoConfig(f"lines is 1..{MAX_LINES:,}, not {self.lines:,}")
         if not 1 <= self.months <= 60:
             raise InvalidDemoConfig(f"months is 1..60, not {self.months}")
         if not 1 <= self.n_payers <= catalog.MAX_PAYERS:

@@ -7,7 +7,6 @@ renamed when complete, so an interrupted run leaves nothing half-written.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -16,6 +15,7 @@ from desktop.demo.config import DemoConfig
 from desktop.demo.csv_rows import RowFormatter, header
 from desktop.demo.dataset import DemoDataset
 from desktop.demo.generate import generate
+from desktop.demo.output import output_file, write_text
 from desktop.demo.truth import DemoTruth
 
 CHUNK_LINES = 100_000
@@ -49,7 +49,7 @@ def write_demo_csv(
     chosen = config or DemoConfig.default(seed, lines, months, as_of)
     dataset = generate(chosen)
     write_dataset_csv(out, dataset, phi_canary=phi_canary, progress=progress)
-    atomic_write_text(truth_path or default_truth_path(out), dataset.truth.to_json())
+    write_text(truth_path or default_truth_path(out), dataset.truth.to_json())
     return dataset.truth
 
 
@@ -60,35 +60,13 @@ def write_dataset_csv(
     phi_canary: bool = False,
     progress: Progress | None = None,
 ) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = _partial_path(out)
-    try:
-        with temporary.open("w", encoding="utf-8", newline="") as handle:
-            handle.write(header(with_phi_canary=phi_canary))
-            formatter = RowFormatter(dataset, with_phi_canary=phi_canary)
-            total = len(dataset)
-            for start in range(0, total, CHUNK_LINES):
-                stop = min(start + CHUNK_LINES, total)
-                handle.write(formatter.rows(start, stop))
-                if progress is not None:
-                    progress(stop, total)
-        os.replace(temporary, out)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = _partial_path(path)
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def _partial_path(path: Path) -> Path:
-    """Where a file is written before it is renamed into place (same folder: same disk)."""
-    return path.with_name(f".{path.name}.partial")
+    """Write ``dataset`` as a claims CSV, ``CHUNK_LINES`` lines at a time."""
+    with output_file(out) as handle:
+        handle.write(header(with_phi_canary=phi_canary))
+        formatter = RowFormatter(dataset, with_phi_canary=phi_canary)
+        total = len(dataset)
+        for start in range(0, total, CHUNK_LINES):
+            stop = min(start + CHUNK_LINES, total)
+            handle.write(formatter.rows(start, stop))
+            if progress is not None:
+                progress(stop, total)

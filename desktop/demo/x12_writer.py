@@ -8,7 +8,6 @@ in the order written, so every interchange in a folder is unique.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from desktop.demo.dataset import DemoDataset, from_day, to_day
+from desktop.demo.output import write_text
 from desktop.demo.x12_835 import remittance_835
 from desktop.demo.x12_837 import claims_837
 from desktop.demo.x12_view import X12View
@@ -27,7 +27,6 @@ def write_demo_x12(
     folder: Path, dataset: DemoDataset, *, progress: Progress | None = None
 ) -> list[Path]:
     """Write the 837P and 835 files of ``dataset`` into ``folder``; returns their paths."""
-    folder.mkdir(parents=True, exist_ok=True)
     view = X12View.of(dataset)
     claims = dataset.claims
     written: list[Path] = []
@@ -44,7 +43,9 @@ def write_demo_x12(
         control += 1
         date = from_day(day)
         content = claims_837(view, int(bounds[index]), int(bounds[index + 1]), date, control)
-        written.append(_write(folder / f"837P_{date.isoformat()}.x12", content))
+        written.append(
+            write_text(folder / f"837P_{date.isoformat()}.x12", content, encoding="ascii")
+        )
         if progress is not None:
             progress(len(written), total)
     for (day, payer), members in remittances:
@@ -52,7 +53,7 @@ def write_demo_x12(
         date = from_day(day)
         content = remittance_835(view, payer, date, members, control)
         name = f"835_{dataset.payers[payer].x12_id}_{date.isoformat()}.x12"
-        written.append(_write(folder / name, content))
+        written.append(write_text(folder / name, content, encoding="ascii"))
         if progress is not None:
             progress(len(written), total)
     return written
@@ -69,10 +70,3 @@ def _group(
         else:
             groups.append(((d, p), [claim]))
     return groups
-
-
-def _write(path: Path, content: str) -> Path:
-    temporary = path.with_name(f".{path.name}.partial")
-    temporary.write_text(content, encoding="ascii", newline="")
-    os.replace(temporary, path)
-    return path

@@ -42,6 +42,8 @@ def test_contract_options_alone_work(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert str(out) in result.stdout
     assert out.exists() and (tmp_path / "demo.truth.json").exists()
+    header = out.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert tuple(header) == CSV_COLUMNS, "no PHI canary columns unless asked"
 
 
 def test_stable_truth_file_and_phi_canary_options(tmp_path: Path) -> None:
@@ -64,6 +66,17 @@ def test_bad_values_are_usage_errors(tmp_path: Path) -> None:
     assert run_cli("demo-data", "--out", out, "--as-of", "31/10/2026").returncode == 2
     assert run_cli("demo-data", "--lines", "10").returncode == 2
     assert not out.exists()
+
+
+def test_an_unwritable_output_is_a_clear_usage_error(tmp_path: Path) -> None:
+    folder = tmp_path / "a-folder.csv"
+    folder.mkdir()
+    result = run_cli("demo-data", "--out", folder, "--lines", "50", "--json")
+    assert result.returncode == 2
+    error = json.loads(result.stdout)["error"]
+    assert error["kind"] == "CannotWriteOutput" and str(folder) in error["message"]
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == [folder] and not list(folder.iterdir())
 
 
 def test_x12_dir_writes_837_and_835_files(tmp_path: Path) -> None:
