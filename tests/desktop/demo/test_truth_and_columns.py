@@ -85,6 +85,14 @@ def test_columns_equal_what_the_csv_says(tmp_path: Path) -> None:
         assert np.array_equal(column, [parse(r[name]) for r in rows]), name
     assert np.array_equal(cols.units, [float(r["units"]) for r in rows])
     assert np.array_equal(cols.status, [status[r["status"]] for r in rows])
+    assert dataset.claim_ids() == [r["claim_id"] for r in rows]
+    assert dataset.text.line_number.tolist() == [int(r["line_number"]) for r in rows]
+    assert dataset.payer_ids() == [r["payer_id"] for r in rows]
+    assert dataset.modifiers() == [r["modifiers"] for r in rows]
+    assert dataset.carc_codes() == [r["carc_codes"] for r in rows]
+    assert dataset.rarc_codes() == [r["rarc_codes"] for r in rows]
+    assert dataset.rendering_npis() == [r["rendering_npi"] for r in rows]
+    assert dataset.places_of_service(10, 20) == [r["place_of_service"] for r in rows[10:20]]
     reasons = [primary_denial_reason(r["carc_codes"]) for r in rows]
     assert [NO_REASON if r is None else cols.reason_codes.index(r) for r in reasons] == list(
         cols.denial_reason
