@@ -4,7 +4,13 @@ No Qt and no SQL here: the generator produces numpy columns (``generate``), and 
 writers turn them into a claims CSV (``write_demo_csv``) or X12 files.
 """
 
-from desktop.demo.config import ChangeKind, DemoConfig, InjectedChange, InvalidDemoConfig
+from desktop.demo.config import (
+    ChangeKind,
+    DemoConfig,
+    InjectedChange,
+    InvalidDemoConfig,
+    RealismKnobs,
+)
 from desktop.demo.csv_rows import CSV_COLUMNS
 from desktop.demo.csv_writer import default_truth_path, write_demo_csv
 from desktop.demo.dataset import DemoDataset
@@ -26,6 +32,7 @@ __all__ = [
     "DemoTruth",
     "InjectedChange",
     "InvalidDemoConfig",
+    "RealismKnobs",
     "default_truth_path",
     "generate",
     "random_changes",

@@ -104,6 +104,27 @@ class RealismKnobs:
     denial_rate_scale: float = 1.0  # multiplies every payer's base denial rate
     lag_scale: float = 1.0  # multiplies every payer's median days-to-pay
 
+    def validate(self) -> None:
+        if (
+            not self.lines_per_claim
+            or min(self.lines_per_claim) < 0
+            or not any(self.lines_per_claim)
+        ):
+            raise InvalidDemoConfig("lines_per_claim needs shares >= 0, not all zero")
+        if len(self.lines_per_claim) > 50:
+            raise InvalidDemoConfig("a demo claim has at most 50 lines")
+        if len(self.weekday_volume) != 7 or min(self.weekday_volume) < 0:
+            raise InvalidDemoConfig("weekday_volume needs 7 shares >= 0, Monday first")
+        if not any(self.weekday_volume):
+            raise InvalidDemoConfig("weekday_volume cannot be all zero")
+        if not 1 <= self.providers <= 1_000:
+            raise InvalidDemoConfig(f"providers is 1..1000, not {self.providers}")
+        for name in ("daily_volume_noise", "allowed_noise", "late_submission_share"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise InvalidDemoConfig(f"{name} is between 0 and 1")
+        if not 0.0 < self.denial_rate_scale <= 5.0 or not 0.1 <= self.lag_scale <= 5.0:
+            raise InvalidDemoConfig("denial_rate_scale is in (0, 5], lag_scale in [0.1, 5]")
+
 
 @dataclass(frozen=True)
 class DemoConfig:
@@ -183,6 +204,7 @@ class DemoConfig:
             raise InvalidDemoConfig(f"n_payers is 1..{catalog.MAX_PAYERS}, not {self.n_payers}")
         if not 1 <= self.n_codes <= catalog.MAX_CODES:
             raise InvalidDemoConfig(f"n_codes is 1..{catalog.MAX_CODES}, not {self.n_codes}")
+        self.knobs.validate()
         payers = set(catalog.payer_names(self.n_payers))
         codes = set(catalog.procedure_codes(self.n_codes))
         for change in self.changes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 
 from desktop.demo import ChangeKind, DemoConfig, DemoDataset, InjectedChange, generate
 from desktop.demo.catalog import payer_names
-from desktop.demo.config import InvalidDemoConfig
+from desktop.demo.config import InvalidDemoConfig, RealismKnobs
 from desktop.demo.service import unpaid_share_recent
 from tests.desktop.demo import measure
 from tests.desktop.demo.conftest import AS_OF
@@ -179,3 +180,29 @@ def test_impossible_changes_are_refused(change: InjectedChange) -> None:
     config = DemoConfig.stable(seed=1, lines=100, months=3, as_of=AS_OF).with_changes(change)
     with pytest.raises(InvalidDemoConfig):
         generate(config)
+
+
+@pytest.mark.parametrize(
+    "knobs",
+    [
+        RealismKnobs(lines_per_claim=()),
+        RealismKnobs(weekday_volume=(1.0,) * 5),
+        RealismKnobs(allowed_noise=-0.1),
+        RealismKnobs(lag_scale=0.0),
+    ],
+)
+def test_impossible_knobs_are_refused(knobs: RealismKnobs) -> None:
+    config = replace(DemoConfig.stable(seed=1, lines=100, months=3, as_of=AS_OF), knobs=knobs)
+    with pytest.raises(InvalidDemoConfig):
+        config.validate()
+
+
+def test_knobs_shape_the_data() -> None:
+    base = DemoConfig.stable(seed=4, lines=20_000, months=6, as_of=AS_OF)
+    single = replace(base, knobs=RealismKnobs(lines_per_claim=(1.0,), denial_rate_scale=2.0))
+    plain, tuned = generate(base), generate(single)
+    assert len(tuned.claims) == 20_000 and len(plain.claims) < 15_000
+    everything = np.ones(len(plain.columns), dtype=bool)
+    assert measure.denial_rate(tuned, everything[: len(tuned.columns)]) > 1.5 * measure.denial_rate(
+        plain, everything
+    )
