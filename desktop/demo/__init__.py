@@ -6,6 +6,7 @@ writers turn them into a claims CSV (``write_demo_csv``) or X12 files.
 
 from desktop.demo.config import (
     ChangeKind,
+    DateBasis,
     DemoConfig,
     InjectedChange,
     InvalidDemoConfig,
@@ -26,6 +27,7 @@ __all__ = [
     "PHI_CANARY_MARKER",
     "ChangeKind",
     "ChangeTruth",
+    "DateBasis",
     "DaysToPay",
     "DemoConfig",
     "DemoDataset",

@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from desktop.demo import catalog
 from desktop.demo.claims import Lines
-from desktop.demo.config import ChangeKind, DemoConfig, InjectedChange
+from desktop.demo.config import ChangeKind, DateBasis, DemoConfig, InjectedChange
 from desktop.demo.dataset import I8, I32, I64, Bools, ClaimTable, to_day
 from desktop.demo.market import CLAIM_REASONS, Market
 from desktop.demo.sampling import draw_by_row
@@ -72,17 +72,26 @@ class _Reach:
     active: Bools
 
     @classmethod
-    def of(cls, change: InjectedChange, market: Market, lines: Lines) -> _Reach:
+    def of(cls, change: InjectedChange, market: Market, claims: ClaimTable, lines: Lines) -> _Reach:
         payer = [p.name for p in market.payers].index(change.payer)
         code = None if change.cpt is None else [c.code for c in market.codes].index(change.cpt)
         touched: Bools = lines.payer == payer
         if code is not None:
             touched &= lines.cpt == code
-        day = lines.submitted if change.kind is ChangeKind.PAYMENT_LAG else lines.date_of_service
+        day = line_dates(change.basis, claims, lines)
         return cls(payer, code, touched, touched & (day >= to_day(change.start)))
 
     def effect(self, change: InjectedChange, before: float, after: float) -> ChangeEffect:
         return ChangeEffect(change, self.touched, self.active, float(before), float(after))
+
+
+def line_dates(basis: DateBasis, claims: ClaimTable, lines: Lines) -> I32:
+    """Each line's date on ``basis`` (the decision date is the latent remittance day)."""
+    if basis is DateBasis.SUBMITTED_DATE:
+        return lines.submitted
+    if basis is DateBasis.DECISION_DATE:
+        return claims.remittance[lines.claim]
+    return lines.date_of_service
 
 
 @dataclass
@@ -103,7 +112,9 @@ def decide(
     reasons, rarc_options = reason_vocabulary(config)
     denials = _baseline_denials(rng, market, claims, lines, reasons)
     effects = [
-        _change_denials(rng, change, _Reach.of(change, market, lines), market, denials, reasons)
+        _change_denials(
+            rng, change, _Reach.of(change, market, claims, lines), market, denials, reasons
+        )
         for change in config.changes
         if change.kind in (ChangeKind.DENIAL_RATE, ChangeKind.DENIAL_REASON_MIX)
     ]
@@ -112,7 +123,7 @@ def decide(
     allowed_factor = np.exp(rng.normal(0.0, config.knobs.allowed_noise, len(denied)))
     for change in config.changes:
         if change.kind is ChangeKind.ALLOWED_PER_UNIT:
-            reach = _Reach.of(change, market, lines)
+            reach = _Reach.of(change, market, claims, lines)
             allowed_factor[reach.active] *= 1.0 + change.size
             weight, fee = _cells(market, reach.payer, reach.code, market.fee_cents)
             before = float((weight * fee).sum()) / 100.0
@@ -126,7 +137,7 @@ def decide(
 
     for change in config.changes:
         if change.kind is ChangeKind.PAID_TO_ALLOWED:
-            reach = _Reach.of(change, market, lines)
+            reach = _Reach.of(change, market, claims, lines)
             counted = reach.touched & ~denied
             ratio = float(paid[counted].sum() / max(int(allowed[counted].sum()), 1))
             # The payer pays less of what it allows; the patient is billed the rest.

@@ -32,9 +32,20 @@ class ChangeKind(StrEnum):
     PAYMENT_LAG = "payment_lag"
 
 
-# Payer policies (authorisation rules, fee schedules, benefit designs) take effect by
-# date of service; a slower payer slows down the claims submitted after a date.
-APPLIES_BY_SUBMITTED = frozenset({ChangeKind.PAYMENT_LAG})
+class DateBasis(StrEnum):
+    """Which date of a line decides whether a change applies to it."""
+
+    DATE_OF_SERVICE = "date_of_service"
+    SUBMITTED_DATE = "submitted_date"
+    DECISION_DATE = "decision_date"
+
+
+def usual_basis(kind: ChangeKind) -> DateBasis:
+    """Payer policies (authorisations, fee schedules, benefit designs) usually take effect
+    by date of service; a slower payer slows down the claims submitted after a date."""
+    if kind is ChangeKind.PAYMENT_LAG:
+        return DateBasis.SUBMITTED_DATE
+    return DateBasis.DATE_OF_SERVICE
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,9 @@ class InjectedChange:
     ``cpt`` None means every code of the payer (payment lags are always payer-wide).
     ``new_reason`` for denial changes: the adjustment reason (``GROUP-CODE``) of the new
     denials, which becomes the dominant one.
+    ``applies_by``: the date compared with ``start``; None takes the kind's usual basis
+    (date of service; submission for payment lags). ``decision_date`` models a new
+    claim edit that hits every claim the payer decides from ``start`` on.
     """
 
     kind: ChangeKind
@@ -59,13 +73,17 @@ class InjectedChange:
     size: float
     cpt: str | None = None
     new_reason: str | None = None
+    applies_by: DateBasis | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", ChangeKind(self.kind))
+        kind = ChangeKind(self.kind)
+        object.__setattr__(self, "kind", kind)
+        basis = usual_basis(kind) if self.applies_by is None else DateBasis(self.applies_by)
+        object.__setattr__(self, "applies_by", basis)
 
     @property
-    def applies_by(self) -> str:
-        return "submitted_date" if self.kind in APPLIES_BY_SUBMITTED else "date_of_service"
+    def basis(self) -> DateBasis:
+        return DateBasis(self.applies_by or usual_basis(self.kind))
 
     def validate(self) -> None:
         kind, size = self.kind, self.size
@@ -85,6 +103,8 @@ class InjectedChange:
             if self.new_reason is None:
                 raise InvalidDemoConfig("a reason-mix change needs new_reason")
         if kind is ChangeKind.PAYMENT_LAG:
+            if self.basis is not DateBasis.SUBMITTED_DATE:
+                raise InvalidDemoConfig("a payment-lag change applies by submitted_date")
             if self.cpt is not None:
                 raise InvalidDemoConfig("a payment-lag change is payer-wide: cpt must be None")
             if not -10.0 <= size <= 120.0:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from desktop.demo.config import ChangeKind, InjectedChange
+from desktop.demo.config import ChangeKind, DateBasis, InjectedChange
 from desktop.errors import InvalidInput
 
 TRUTH_FORMAT = "upstream-demo-truth"
@@ -254,6 +254,7 @@ def _change_from_dict(doc: dict[str, Any]) -> ChangeTruth:
         size=float(doc["size"]),
         cpt=doc["cpt"],
         new_reason=doc["new_reason"],
+        applies_by=DateBasis(doc["applies_by"]),
     )
     return ChangeTruth(
         change=change,

@@ -8,10 +8,19 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from desktop.demo import ChangeKind, DemoConfig, DemoDataset, InjectedChange, generate
+from desktop.demo import (
+    ChangeKind,
+    DateBasis,
+    DemoConfig,
+    DemoDataset,
+    InjectedChange,
+    generate,
+)
 from desktop.demo.catalog import payer_names
 from desktop.demo.config import InvalidDemoConfig, RealismKnobs
+from desktop.demo.dataset import to_day
 from desktop.demo.service import unpaid_share_recent
+from desktop.store.models.claims import ClaimStatus
 from tests.desktop.demo import measure
 from tests.desktop.demo.conftest import AS_OF
 
@@ -206,3 +215,30 @@ def test_knobs_shape_the_data() -> None:
     assert measure.denial_rate(tuned, everything[: len(tuned.columns)]) > 1.5 * measure.denial_rate(
         plain, everything
     )
+
+
+def test_a_change_by_decision_date_hits_every_claim_decided_from_its_start() -> None:
+    start = AS_OF - timedelta(40)
+    change = InjectedChange(
+        ChangeKind.DENIAL_RATE, "Acme Health", start, 0.15, new_reason="CO-252",
+        applies_by=DateBasis.DECISION_DATE,
+    )  # fmt: skip
+    data = generate(
+        DemoConfig.stable(seed=8, lines=100_000, months=8, as_of=AS_OF).with_changes(change)
+    )
+    cols = data.columns
+    acme = measure.cell(data, "Acme Health")
+    decided_after = cols.decision_date >= to_day(start)
+    new = cols.reason_codes.index("CO-252")
+    denied = cols.status == ClaimStatus.DENIED
+    assert not (denied & acme & ~decided_after & (cols.denial_reason == new)).any()
+    share_after = (denied & acme & decided_after & (cols.denial_reason == new)).sum() / (
+        acme & decided_after & (cols.status != ClaimStatus.PENDING)
+    ).sum()
+    assert share_after == pytest.approx(0.15, abs=0.03)
+    (recorded,) = data.truth.changes
+    assert recorded.applies_by == "decision_date"
+    with pytest.raises(InvalidDemoConfig):
+        InjectedChange(
+            ChangeKind.PAYMENT_LAG, "Acme Health", start, 5.0, applies_by=DateBasis.DECISION_DATE
+        ).validate()
