@@ -234,12 +234,13 @@ def _reductions(
 ) -> tuple[I32, I64]:
     """A few paid lines are cut by a payer rule (status partial): reason index and cents."""
     n = len(denied)
-    partial = ~denied & (rng.random(n) < market.partial_rate[lines.payer])
+    chance = rng.random(n) < market.partial_rate[lines.payer]
+    partial = ~denied & chance & (remaining > 0)  # a cut needs something left to cut
     shares = np.array([share for _, share, _ in catalog.REDUCTION_REASONS])
     drawn = rng.choice(len(shares), size=n, p=shares / shares.sum())
     reason = np.where(partial, drawn, -1).astype(np.int32)
-    cut = np.round(remaining * rng.uniform(0.25, 0.5, n)).astype(np.int64)
-    return reason, np.where(partial, cut, 0).astype(np.int64)
+    cut = np.clip(np.round(remaining * rng.uniform(0.25, 0.5, n)), 1, None).astype(np.int64)
+    return reason, np.where(partial, np.minimum(cut, remaining), 0).astype(np.int64)
 
 
 def _cells(

@@ -13,7 +13,12 @@ from datetime import date
 import numpy as np
 
 from desktop.demo import catalog, phi_canary
-from desktop.demo.x12_837 import OFFICE_ADDRESS, line_control_number, patient_name
+from desktop.demo.x12_837 import (
+    OFFICE_ADDRESS,
+    line_control_number,
+    patient_name,
+    provider_name,
+)
 from desktop.demo.x12_format import (
     OFFICE_NAME,
     OFFICE_TAX_ID,
@@ -101,11 +106,13 @@ def claim_payment(view: X12View, claim: int) -> tuple[list[str], int]:
             lines.append(f"AMT*B6*{amount(view.allowed[line])}")
         lines += [f"LQ*HE*{code}" for code in view.rarc[line].split(";") if code]
     last, first = patient_name(view.patient[claim])
+    npi_index = view.npi[claim]
     header = [
         f"CLP*{claim_id}*{CLAIM_DENIED if all_denied else CLAIM_PROCESSED_AS_PRIMARY}"
         f"*{amount(billed)}*{amount(paid)}*{amount(patient_share)}*{payer.filing_indicator}"
         f"*{dataset.payer_claim_number(claim)}*{view.place[claim]}*1",
         f"NM1*QC*1*{last}*{first}****MI*{phi_canary.member_id(view.patient[claim])}",
+        f"NM1*82*1*{provider_name(npi_index)}****XX*{dataset.claims.npis[npi_index]}",
         f"DTM*050*{view.submitted[claim]}",
     ]
     return header + lines, paid
@@ -155,6 +162,7 @@ def remittance_835(
         f"N1*PR*{text(payer.name)}",
         "N3*PO BOX 1000",
         OFFICE_ADDRESS,
+        f"REF*2U*{payer.x12_id}",
         "PER*BL*PROVIDER SERVICES*TE*5555550199",
         f"N1*PE*{OFFICE_NAME}*XX*{view.organisation_npi}",
         f"REF*TJ*{OFFICE_TAX_ID}",

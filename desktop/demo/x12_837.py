@@ -40,6 +40,11 @@ def patient_name(patient: int) -> tuple[str, str]:
     return phi_canary.PHI_CANARY_MARKER, f"TESTPATIENT{patient:06d}"
 
 
+def provider_name(npi_index: int) -> str:
+    """NM103*NM104 of a rendering provider: a made-up clinician."""
+    return f"DEMOPROVIDER*CLINICIAN{npi_index + 1:02d}"
+
+
 def claims_837(view: X12View, first_claim: int, stop_claim: int, day: date, control: int) -> str:
     """One 837P interchange with claims ``first_claim:stop_claim`` (all submitted on ``day``)."""
     dataset = view.dataset
@@ -72,8 +77,7 @@ def claims_837(view: X12View, first_claim: int, stop_claim: int, day: date, cont
             f"CLM*{claim_id}*{amount(sum(view.billed[i] for i in lines))}***"
             f"{view.place[claim]}:B:1*Y*A*Y*Y",
             f"HI*ABK:{DIAGNOSIS}",
-            f"NM1*82*1*DEMOPROVIDER*CLINICIAN{npi_index + 1:02d}****XX*"
-            f"{dataset.claims.npis[npi_index]}",
+            f"NM1*82*1*{provider_name(npi_index)}****XX*{dataset.claims.npis[npi_index]}",
         ]
         for line in lines:
             number = view.line_number[line]

@@ -107,7 +107,9 @@ def test_835_balances_at_line_claim_and_payment_level(
                 lines_paid += money(seg[3])
             elif seg[0] == "CAS":
                 assert seg[1] in {"CO", "PR", "PI", "OA", "CR"}
-                adjusted += sum((money(seg[i]) for i in range(3, len(seg), 3)), Decimal(0))
+                amounts = [money(seg[i]) for i in range(3, len(seg), 3)]
+                assert all(a > 0 for a in amounts), seg
+                adjusted += sum(amounts, Decimal(0))
             elif seg[0] == "PLB":
                 close_claim()
                 assert is_valid_npi(seg[1])
@@ -132,7 +134,14 @@ def test_files_describe_the_same_lines_as_the_csv(
         is_835 = path.name.startswith("835_")
         pay_day = date.fromisoformat(path.stem.rsplit("_", 1)[1])
         current: Segment | None = None
+        payer_id = npi = None
         for seg in segs:
+            if seg[0] == "REF" and seg[1] == "2U":
+                payer_id = seg[2]
+            if seg[0] == "NM1" and seg[1] == "PR":
+                payer_id = seg[9]
+            if seg[0] == "NM1" and seg[1] == "82":
+                npi = seg[9]
             if seg[0] in {"SVC", "SV1"}:
                 current = seg
             if seg[0] == "NM1" and seg[1] in {"IL", "QC"}:
@@ -144,6 +153,7 @@ def test_files_describe_the_same_lines_as_the_csv(
                 assert procedure[1] == row["cpt"]
                 assert ";".join(procedure[2:]) == row["modifiers"]
                 assert money(current[2]) == money(row["billed_amount"])
+                assert (payer_id, npi) == (row["payer_id"], row["rendering_npi"])
                 if is_835:
                     remitted[seg[2]] += 1
                     assert money(current[3]) == money(row["paid_amount"])
