@@ -126,11 +126,10 @@ class RowFormatter:
             cols.cpt[window].astype(np.int64) * len(self.modifiers) + text.modifier[window]
         ) * self.n_units + cols.units[window].astype(np.int64)
         decision = cols.decision_date[window]
-        decided_key = np.where(
-            decision == MISSING,
-            0,
-            1 + (decision - self.first_day) * 2 + (cols.paid_date[window] != MISSING),
-        )
+        pending = decision == MISSING
+        day = np.where(pending, self.first_day, decision).astype(np.int64) - self.first_day
+        paid = cols.paid_date[window] != MISSING
+        decided_key = np.where(pending, 0, 1 + day * 2 + paid)
         outcome_key = (
             (cols.status[window].astype(np.int64) * len(self.carc) + text.carc[window])
             * len(self.rarc)
