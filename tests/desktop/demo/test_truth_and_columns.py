@@ -47,6 +47,11 @@ def test_days_to_pay_truth_for_any_window(default_dataset: DemoDataset) -> None:
     assert whole.claims == payer.claims == sum(payer.daily_claims)
     one_day = truth.days_to_pay(payer.name, AS_OF - timedelta(3), AS_OF - timedelta(3))
     assert one_day.median >= 1
+    assert whole.probabilities.sum() == pytest.approx(1.0)
+    assert whole.quantile(0.1) <= whole.median <= whole.quantile(0.75) <= whole.p90
+    assert whole.quantile(0.1) < whole.mean < whole.p90
+    with pytest.raises(ValueError):
+        whole.quantile(1.0)
     with pytest.raises(ValueError, match="outside the data"):
         truth.days_to_pay(payer.name, date(2000, 1, 1), date(2000, 2, 1))
     with pytest.raises(KeyError):
