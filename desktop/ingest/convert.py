@@ -1,0 +1,123 @@
+"""Canonical text rows -> typed columns (``LineBatch``), one chunk at a time.
+
+Every column is converted once per *distinct* value: a chunk of claim lines holds
+few distinct dates, codes, statuses and payers, so parsing costs little and the
+per-row work is one dictionary lookup done in C (``map`` + ``np.fromiter``). Each
+parser tries the commonest well-formed shape first and only then the lenient one.
+Empty and NULL-like cells become the batch's MISSING values and the contract's
+defaults apply (line number 1, units 1). For merge sources (835) a ``None`` cell
+stays "unset" so that the stored value can be kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from desktop.engines.columns import MISSING
+from desktop.engines.line_batch import (
+    NO_PAYER,
+    STATUS_MISSING,
+    BoolArray,
+    Int32Array,
+    LineBatch,
+    ObjectArray,
+    object_array,
+)
+from desktop.ingest import values as v
+from desktop.ingest.rows import RawChunk
+
+Parser = Callable[[str], Any]
+Shortcut = Callable[[str], Any | None]
+
+
+def _no_shortcut(cell: str) -> None:
+    return None
+
+
+# contract column -> (batch field, shortcut for well-formed cells, lenient parser, empty, dtype)
+_TYPED: dict[str, tuple[str, Shortcut, Parser, Any, type]] = {
+    "line_number": ("line_number", _no_shortcut, v.parse_line_number, 1, np.int64),
+    "units": ("units", _no_shortcut, v.parse_units, 1.0, np.float64),
+    "date_of_service": ("date_of_service", v.plain_date, v.parse_date, MISSING, np.int32),
+    "submitted_date": ("submitted_date", v.plain_date, v.parse_date, MISSING, np.int32),
+    "decision_date": ("decision_date", v.plain_date, v.parse_date, MISSING, np.int32),
+    "paid_date": ("paid_date", v.plain_date, v.parse_date, MISSING, np.int32),
+    "billed_amount": ("billed_cents", v.plain_cents, v.parse_cents, MISSING, np.int64),
+    "allowed_amount": ("allowed_cents", v.plain_cents, v.parse_cents, MISSING, np.int64),
+    "paid_amount": ("paid_cents", v.plain_cents, v.parse_cents, MISSING, np.int64),
+    "status": ("status", _no_shortcut, v.parse_status, STATUS_MISSING, np.int8),
+}
+# contract column -> (batch field, normaliser of a clean non-empty value)
+_TEXT: dict[str, tuple[str, Callable[[str], str]]] = {
+    "claim_id": ("claim_id", str),
+    "payer": ("payer_raw", lambda text: " ".join(text.split())),  # inner spacing collapsed
+    "payer_id": ("payer_x12_id", str),
+    "cpt": ("cpt", str.upper),
+    "modifiers": ("modifiers", v.normalise_codes),
+    "place_of_service": ("place_of_service", v.normalise_place_of_service),
+    "carc_codes": ("carc_codes", v.normalise_codes),
+    "rarc_codes": ("rarc_codes", v.normalise_codes),
+    "rendering_npi": ("rendering_npi", str),
+}
+
+
+@dataclass(frozen=True)
+class ConvertedChunk:
+    batch: LineBatch
+    unset: dict[str, BoolArray]  # batch field -> rows whose source did not say (835 only)
+
+
+def convert(chunk: RawChunk, *, merges: bool = False) -> ConvertedChunk:
+    """Typed columns of ``chunk``; ``merges`` says ``None`` cells mean "keep what is stored"."""
+    n = len(chunk)
+    arrays: dict[str, Any] = {"row": chunk.positions, "payer_id": np.full(n, NO_PAYER, np.int32)}
+    unset: dict[str, BoolArray] = {}
+    for column, (name, shortcut, parse, empty, dtype) in _TYPED.items():
+        if column not in chunk.columns:
+            arrays[name] = np.full(n, empty, dtype=dtype)
+            continue
+        table = {c: _typed(c, shortcut, parse, empty) for c in chunk.distinct(column)}
+        arrays[name] = _spread(chunk.columns[column], table, dtype)
+    factors: dict[str, tuple[Int32Array, ObjectArray]] = {}
+    for column, (name, normalise) in _TEXT.items():
+        if column not in chunk.columns:
+            arrays[name] = np.full(n, "", dtype=object)
+            continue
+        # Dictionary-encode the column; the codes stay with the batch for the checks.
+        distinct = list(chunk.distinct(column))
+        index = {cell: i for i, cell in enumerate(distinct)}
+        codes = _spread(chunk.columns[column], index, np.int32)
+        values = object_array([_text(cell, normalise) for cell in distinct])
+        arrays[name] = values[codes]
+        factors[name] = (codes, values)
+    if merges:
+        fields = {c: spec[0] for c, spec in _TYPED.items()} | {c: t[0] for c, t in _TEXT.items()}
+        for column, name in fields.items():
+            if column in chunk.columns and None in chunk.distinct(column):
+                cells = chunk.columns[column]
+                unset[name] = np.fromiter((c is None for c in cells), bool, count=n)
+    return ConvertedChunk(LineBatch(**arrays, factors=factors), unset)
+
+
+def _typed(cell: str | None, shortcut: Shortcut, parse: Parser, empty: Any) -> Any:
+    if cell is None:
+        return empty
+    quick = shortcut(cell)
+    if quick is not None:
+        return quick
+    text = v.clean(cell)
+    return parse(text) if text else empty
+
+
+def _text(cell: str | None, normalise: Callable[[str], str]) -> str:
+    text = "" if cell is None else v.clean(cell)
+    return normalise(text) if text else ""
+
+
+def _spread(cells: Sequence[str | None], table: dict[Any, Any], dtype: Any) -> npt.NDArray[Any]:
+    return np.fromiter(map(table.__getitem__, cells), dtype=dtype, count=len(cells))
