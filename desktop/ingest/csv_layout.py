@@ -21,6 +21,7 @@ from desktop.ingest.phi_policy import PhiPolicy
 @dataclass(frozen=True)
 class CsvLayout:
     width: int
+    headers: tuple[str, ...]
     sources: dict[str, tuple[int, ...]]  # contract column -> header positions
     phi: tuple[PhiDetection, ...]  # header detections: those columns are dropped
     phi_headers: tuple[str, ...]  # the dropped headers, as written in the file
@@ -30,6 +31,10 @@ class CsvLayout:
     @property
     def columns(self) -> tuple[str, ...]:
         return tuple(c for c in COLUMNS if c in self.sources)
+
+    def header_of(self, column: str) -> str:
+        """How the file names a contract column ("Mod 1, Mod 2" for spread modifiers)."""
+        return ", ".join(self.headers[p] for p in self.sources.get(column, ())) or column
 
 
 def resolve_layout(
@@ -79,6 +84,7 @@ def resolve_layout(
         )
     return CsvLayout(
         width=len(headers),
+        headers=tuple(h.strip() for h in headers),
         sources={c: tuple(p) for c, p in sources.items()},
         phi=tuple(phi),
         phi_headers=tuple(phi_headers),

@@ -32,7 +32,7 @@ from desktop.ingest.rows import FileFinding, RawChunk, RowProblem
 
 MappingLookup = Callable[[list[str]], ColumnMappingInfo | None]
 CHARS_PER_ROW_GUESS = 160
-MIN_BLOCK_CHARS = 64 * 1024
+MIN_BLOCK_CHARS = 1024
 MAX_BLOCK_CHARS = 32 * 1024 * 1024
 MAX_LINE_CHARS = 16 * 1024 * 1024  # a "line" longer than this is not a claims export
 _BLANK = " \t"
@@ -87,8 +87,7 @@ class CsvReader:
                 if not block:
                     return
                 if '"' in block:
-                    lines = chain(io.StringIO(block + self._carry, newline=""), self._text)
-                    self._carry = ""
+                    lines = chain(io.StringIO(block, newline=""), self._rest())
                     self._csv = self._csv_reader(lines)
                 else:
                     plain = self._split_plain(block)
@@ -127,6 +126,13 @@ class CsvReader:
 
     def _csv_reader(self, lines: Iterable[str]) -> Iterator[list[str]]:
         return csv.reader(lines, delimiter=self._delimiter, strict=False)
+
+    def _rest(self) -> Iterator[str]:
+        """The lines after the last block, the carried start of a line completed first."""
+        if self._carry:
+            carry, self._carry = self._carry, ""
+            yield carry + self._text.readline()
+        yield from self._text
 
     def _read_block(self, chars: int) -> str:
         """About ``chars`` characters of whole lines ("" at the end of the file)."""

@@ -29,12 +29,14 @@ from desktop.ingest.column_mappings import (
     mapping_for_headers,
 )
 from desktop.ingest.convert import convert
+from desktop.ingest.csv_layout import CsvLayout
+from desktop.ingest.csv_reader import CsvReader
 from desktop.ingest.detect import FileFacts
 from desktop.ingest.line_store import LineWriter, insert_issues, match_stored
 from desktop.ingest.options import ImportOptions, StoredImport
 from desktop.ingest.payer_directory import PayerDirectory
 from desktop.ingest.phi_guard import PhiGuard
-from desktop.ingest.phi_policy import load_phi_policy
+from desktop.ingest.phi_policy import PhiPolicy, load_phi_policy
 from desktop.ingest.quality_rules import ensure_builtin_rules, load_rule_book
 from desktop.ingest.readers import open_reader
 from desktop.ingest.remit_merge import merge_remittance
@@ -83,6 +85,7 @@ class ImportRun:
         self.phi_columns: list[str] = []
         self.ignored: tuple[str, ...] = ()
         self._payer_ids: set[int] = set()
+        self._layout: CsvLayout | None = None
 
     def execute(self) -> ImportResult:
         clock = self.options.clock
@@ -122,8 +125,8 @@ class ImportRun:
 
     def result(self, status: str, error: str | None = None) -> ImportResult:
         detections = tuple(self.guard.detections) if self.guard else ()
-        value_dropped = [d.column for d in detections if d.found_in == "value"]
-        dropped = [*self.phi_columns, *(c for c in value_dropped if c in self.dropped)]
+        dropped_values = self.guard.dropped if self.guard else set()
+        dropped = [*self.phi_columns, *(self._header_of(c) for c in sorted(dropped_values))]
         return ImportResult(
             file=str(self.facts.path)
             if self.options.display_name is None
@@ -145,6 +148,9 @@ class ImportRun:
         )
 
     # --- steps ----------------------------------------------------------------------
+
+    def _header_of(self, column: str) -> str:
+        return self._layout.header_of(column) if self._layout is not None else column
 
     def _start(self, session: Session) -> ImportBatch:
         record = ImportBatch(
@@ -172,8 +178,9 @@ class ImportRun:
 
         return find
 
-    def _make_guard(self, reader: SourceReader, policy: Any) -> PhiGuard:
-        layout = getattr(reader, "layout", None)
+    def _make_guard(self, reader: SourceReader, policy: PhiPolicy) -> PhiGuard:
+        layout = reader.layout if isinstance(reader, CsvReader) else None
+        self._layout = layout
         header_detections = layout.phi if layout is not None else ()
         if layout is not None:
             self.phi_columns = list(layout.phi_headers)
@@ -243,7 +250,10 @@ class ImportRun:
 
     def _with_payers(self, batch: LineBatch, directory: PayerDirectory) -> LineBatch:
         codes, names = batch.factorized("payer_raw")
-        ids = directory.resolve(n for n in names.tolist() if n)
+        # New names become payers in the order the file first names them.
+        present, first_row = np.unique(codes, return_index=True)
+        in_order = names[present[np.argsort(first_row)]].tolist()
+        ids = directory.resolve(n for n in in_order if n)
         by_code = np.array([ids.get(n, NO_PAYER) for n in names.tolist()], dtype=np.int32)
         self._payer_ids.update(ids.values())
         payer_ids = by_code[codes] if len(codes) else np.empty(0, np.int32)

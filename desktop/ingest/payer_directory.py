@@ -24,12 +24,13 @@ class PayerDirectory:
     def __init__(self, session: Session, *, clock: Clock = utc_now) -> None:
         self._session = session
         self._clock = clock
-        self._by_key: dict[str, int] = dict(
-            session.execute(select(PayerMapping.raw_key, PayerMapping.payer_id)).tuples().all()
-        )
+        self._by_key: dict[str, int] = {
+            row.raw_key: row.payer_id
+            for row in session.execute(select(PayerMapping.raw_key, PayerMapping.payer_id))
+        }
         self._payer_by_name_key: dict[str, int] = {
             payer_key(name): payer_id
-            for payer_id, name in session.execute(select(Payer.id, Payer.name)).tuples()
+            for payer_id, name in session.execute(select(Payer.id, Payer.name))
         }
         self._by_raw: dict[str, int] = {}
         self.created_payers: list[str] = []

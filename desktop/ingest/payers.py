@@ -82,15 +82,12 @@ def list_payer_mappings(session: Session) -> list[PayerMappingInfo]:
 
 
 def list_payers(session: Session) -> list[PayerInfo]:
-    lines = dict(
-        session.execute(
-            select(ClaimLine.payer_id, func.count()).group_by(ClaimLine.payer_id)
-        ).tuples()
-    )
+    counts = select(ClaimLine.payer_id, func.count()).group_by(ClaimLine.payer_id)
+    lines: dict[int, int] = {payer_id: count for payer_id, count in session.execute(counts)}
     raw: dict[int, list[str]] = {}
     for payer_id, raw_name in session.execute(
         select(PayerMapping.payer_id, PayerMapping.raw_name).order_by(PayerMapping.raw_name)
-    ).tuples():
+    ):
         raw.setdefault(payer_id, []).append(raw_name)
     return [
         PayerInfo(p.id, p.name, tuple(raw.get(p.id, ())), int(lines.get(p.id, 0)))

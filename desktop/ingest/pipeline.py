@@ -20,6 +20,7 @@ from sqlalchemy import select
 from desktop.clock import iso_utc
 from desktop.errors import InvalidInput, UpstreamError
 from desktop.ingest.detect import FileFacts
+from desktop.ingest.errors import ImportCancelled
 from desktop.ingest.fields import COLUMNS
 from desktop.ingest.import_run import ImportRun, audit_details, record_phi_detections
 from desktop.ingest.options import ImportOptions
@@ -39,8 +40,9 @@ def import_files(
 def import_file(store: Store, path: Path, options: ImportOptions | None = None) -> ImportResult:
     """Import one file; a problem with the file is reported in the result, not raised.
 
-    Errors that are not about the file (the store cannot be written, a bug) are
-    raised after the failed record is written. ``UsageError``s (an unknown saved
+    A cancelled import (the progress callback raised ``ImportCancelled``) is a failed
+    result too. Errors that are not about the file (the store cannot be written, a
+    bug) are raised after the failed record is written. ``UsageError``s (an unknown saved
     column mapping) are raised too: the request, not the file, is wrong.
     """
     opts = options or ImportOptions()
@@ -64,7 +66,7 @@ def import_file(store: Store, path: Path, options: ImportOptions | None = None) 
         except RestartWithoutColumns as restart:
             dropped = restart.columns
             continue
-        except InvalidInput as exc:
+        except (InvalidInput, ImportCancelled) as exc:
             return _record_failure(store, run, exc)
         except BaseException as exc:
             _record_failure(store, run, exc)

@@ -105,7 +105,7 @@ def load_rule_book(session: Session) -> RuleBook:
 
 def list_quality_rules(session: Session) -> list[QualityRuleInfo]:
     """Every rule, built-ins first (those not yet seeded shown with their defaults)."""
-    payers = dict(session.execute(select(Payer.id, Payer.name)).tuples().all())
+    payers = {row.id: row.name for row in session.execute(select(Payer.id, Payer.name))}
     stored = {row.code: _info(row, payers) for row in session.scalars(select(QualityRule))}
     builtin = [
         stored.get(b.code)
@@ -269,7 +269,7 @@ def _severity(value: str) -> Severity:
 
 
 def _payer_names(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Payer.id, Payer.name)).tuples().all())
+    return {row.id: row.name for row in session.execute(select(Payer.id, Payer.name))}
 
 
 def _payer_id(session: Session, name: str) -> int:
