@@ -74,6 +74,8 @@ class LineBatch:
     factors: dict[str, tuple[Int32Array, ObjectArray]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # arrays derived from the columns, computed once by whoever needs them first
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         n = len(self.row)
@@ -87,7 +89,18 @@ class LineBatch:
     def take(self, index: npt.NDArray[np.intp] | BoolArray) -> LineBatch:
         taken = {name: getattr(self, name)[index] for name in column_names()}
         factors = {name: (codes[index], values) for name, (codes, values) in self.factors.items()}
-        return replace(self, **taken, factors=factors)
+        return replace(self, **taken, factors=factors, memo={})
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled compactly: a text column with codes travels as codes and distinct values.
+
+        Pickling an object array costs a step per row; a batch sent to another process
+        would spend more on that than on everything else.
+        """
+        state = {
+            name: None if name in self.factors else getattr(self, name) for name in column_names()
+        }
+        return (_unpickle_batch, (state, self.factors))
 
     def factorized(self, name: str) -> tuple[Int32Array, ObjectArray]:
         """The text column ``name`` as codes into its distinct values (computed once)."""
@@ -108,6 +121,19 @@ class LineBatch:
         return result
 
 
+def _unpickle_batch(
+    state: dict[str, Any], factors: dict[str, tuple[Int32Array, ObjectArray]]
+) -> LineBatch:
+    columns: dict[str, Any] = {}
+    for name, value in state.items():
+        if value is None:
+            codes, values = factors[name]
+            columns[name] = values[codes]
+        else:
+            columns[name] = value
+    return LineBatch(**columns, factors=factors)
+
+
 def column_names() -> tuple[str, ...]:
     return _COLUMN_NAMES
 
@@ -123,4 +149,4 @@ def object_array(values: list[str] | tuple[str, ...]) -> ObjectArray:
     return out
 
 
-_COLUMN_NAMES: Final = tuple(f.name for f in fields(LineBatch) if f.name != "factors")
+_COLUMN_NAMES: Final = tuple(f.name for f in fields(LineBatch) if f.name not in ("factors", "memo"))

@@ -350,6 +350,13 @@ def duplicate_in_file(batch: LineBatch, ctx: LineContext) -> Iterator[Flag]:
 
 def earlier_occurrence(batch: LineBatch) -> Int64Array:
     """For each row, the batch index of the previous row with the same key, or -1."""
+    if "earlier" not in batch.memo:
+        batch.memo["earlier"] = _earlier_occurrence(batch)
+    result: Int64Array = batch.memo["earlier"]
+    return result
+
+
+def _earlier_occurrence(batch: LineBatch) -> Int64Array:
     n = len(batch)
     previous = np.full(n, -1, np.int64)
     keyed = (batch.claim_id != "") & (batch.line_number > INVALID)
@@ -370,9 +377,8 @@ def duplicate_across_files(batch: LineBatch, ctx: LineContext) -> Iterator[Flag]
         "claim_id",
         ctx.stored_conflict,
         lambda i: (
-            f"claim {_shown(batch.claim_id[i])} line {batch.line_number[i]} is stored "
-            "from an earlier file for another service (payer, cpt or date_of_service differ); "
-            "this row replaces it"
+            f"claim {_shown(batch.claim_id[i])} line {batch.line_number[i]} is already stored "
+            "from an earlier file for another payer, cpt or date_of_service"
         ),
     )
 

@@ -11,8 +11,8 @@ stays "unset" so that the stored value can be kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -77,31 +77,52 @@ def convert(chunk: RawChunk, *, merges: bool = False) -> ConvertedChunk:
     n = len(chunk)
     arrays: dict[str, Any] = {"row": chunk.positions, "payer_id": np.full(n, NO_PAYER, np.int32)}
     unset: dict[str, BoolArray] = {}
+    factors: dict[str, tuple[Int32Array, ObjectArray]] = {}
     for column, (name, shortcut, parse, empty, dtype) in _TYPED.items():
         if column not in chunk.columns:
             arrays[name] = np.full(n, empty, dtype=dtype)
             continue
-        table = {c: _typed(c, shortcut, parse, empty) for c in chunk.distinct(column)}
-        arrays[name] = _spread(chunk.columns[column], table, dtype)
-    factors: dict[str, tuple[Int32Array, ObjectArray]] = {}
+        codes, distinct = chunk.factorized(column)
+        table: npt.NDArray[Any] = np.array(
+            [_typed(c, shortcut, parse, empty) for c in distinct], dtype=dtype
+        )
+        arrays[name] = table[codes]
+        _note_unset(unset, name, codes, distinct, merges)
     for column, (name, normalise) in _TEXT.items():
         if column not in chunk.columns:
             arrays[name] = np.full(n, "", dtype=object)
             continue
-        # Dictionary-encode the column; the codes stay with the batch for the checks.
-        distinct = list(chunk.distinct(column))
-        index = {cell: i for i, cell in enumerate(distinct)}
-        codes = _spread(chunk.columns[column], index, np.int32)
+        # The codes stay with the batch: the quality checks then work once per value.
+        codes, distinct = chunk.factorized(column)
         values = object_array([_text(cell, normalise) for cell in distinct])
         arrays[name] = values[codes]
         factors[name] = (codes, values)
-    if merges:
-        fields = {c: spec[0] for c, spec in _TYPED.items()} | {c: t[0] for c, t in _TEXT.items()}
-        for column, name in fields.items():
-            if column in chunk.columns and None in chunk.distinct(column):
-                cells = chunk.columns[column]
-                unset[name] = np.fromiter((c is None for c in cells), bool, count=n)
+        _note_unset(unset, name, codes, distinct, merges)
     return ConvertedChunk(LineBatch(**arrays, factors=factors), unset)
+
+
+def blank_columns(converted: ConvertedChunk, columns: set[str]) -> ConvertedChunk:
+    """The chunk with these text columns emptied (the PHI guard dropped them)."""
+    batch = converted.batch
+    names = [_TEXT[c][0] for c in columns if c in _TEXT]
+    if not names:
+        return converted
+    n = len(batch)
+    blank: dict[str, Any] = {name: np.full(n, "", dtype=object) for name in names}
+    factors = {k: v for k, v in batch.factors.items() if k not in blank}
+    unset = {k: v for k, v in converted.unset.items() if k not in blank}
+    return ConvertedChunk(replace(batch, **blank, factors=factors, memo={}), unset)
+
+
+def _note_unset(
+    unset: dict[str, BoolArray],
+    name: str,
+    codes: Int32Array,
+    distinct: list[str | None],
+    merges: bool,
+) -> None:
+    if merges and None in distinct:
+        unset[name] = codes == distinct.index(None)
 
 
 def _typed(cell: str | None, shortcut: Shortcut, parse: Parser, empty: Any) -> Any:
@@ -117,7 +138,3 @@ def _typed(cell: str | None, shortcut: Shortcut, parse: Parser, empty: Any) -> A
 def _text(cell: str | None, normalise: Callable[[str], str]) -> str:
     text = "" if cell is None else v.clean(cell)
     return normalise(text) if text else ""
-
-
-def _spread(cells: Sequence[str | None], table: dict[Any, Any], dtype: Any) -> npt.NDArray[Any]:
-    return np.fromiter(map(table.__getitem__, cells), dtype=dtype, count=len(cells))

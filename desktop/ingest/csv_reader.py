@@ -41,7 +41,16 @@ _BLANK = " \t"
 class CsvReader:
     """Opens the file and reads its header at once; ``chunks`` reads the rest lazily."""
 
-    def __init__(self, facts: FileFacts, policy: PhiPolicy, find_mapping: MappingLookup) -> None:
+    def __init__(
+        self,
+        facts: FileFacts,
+        policy: PhiPolicy,
+        find_mapping: MappingLookup,
+        *,
+        layout: CsvLayout | None = None,
+    ) -> None:
+        """Read the header and resolve the layout (or check the header against ``layout``,
+        already resolved by the process that hands this reader's chunks to the import)."""
         self._name = facts.path.name
         self._records = 0
         self._carry = ""  # the start of a line whose end is in the next block
@@ -50,9 +59,11 @@ class CsvReader:
         try:
             self._text = io.TextIOWrapper(self._binary, encoding=facts.encoding, newline="")
             header = self._read_header()
-            self.layout: CsvLayout = resolve_layout(
-                self._name, header, policy, find_mapping(header)
-            )
+            if layout is None:
+                layout = resolve_layout(self._name, header, policy, find_mapping(header))
+            elif tuple(h.strip() for h in header) != layout.headers:
+                raise InvalidInput(f"{self._name}: the file changed while it was being imported")
+            self.layout: CsvLayout = layout
         except BaseException:
             self._binary.close()
             raise

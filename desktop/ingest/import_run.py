@@ -10,7 +10,7 @@ written before the next is read, so memory holds one chunk whatever the file siz
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -28,7 +28,7 @@ from desktop.ingest.column_mappings import (
     get_column_mapping,
     mapping_for_headers,
 )
-from desktop.ingest.convert import convert
+from desktop.ingest.convert import ConvertedChunk, blank_columns
 from desktop.ingest.csv_layout import CsvLayout
 from desktop.ingest.csv_reader import CsvReader
 from desktop.ingest.detect import FileFacts
@@ -37,11 +37,14 @@ from desktop.ingest.options import ImportOptions, StoredImport
 from desktop.ingest.payer_directory import PayerDirectory
 from desktop.ingest.phi_guard import PhiGuard
 from desktop.ingest.phi_policy import PhiPolicy, load_phi_policy
+from desktop.ingest.prepare import PreparedChunk, prepared_chunks
 from desktop.ingest.quality_rules import ensure_builtin_rules, load_rule_book
 from desktop.ingest.readers import open_reader
 from desktop.ingest.remit_merge import merge_remittance
-from desktop.ingest.rows import RawChunk, SourceReader
+from desktop.ingest.rows import RowProblem, SourceReader
+from desktop.ingest.seen_keys import SeenKeys
 from desktop.ingest.summary import ImportResult, IssueTally
+from desktop.ingest.worker import parallel_prepared_chunks
 from desktop.store import Store, audit
 from desktop.store.models import ImportBatch
 
@@ -86,6 +89,7 @@ class ImportRun:
         self.ignored: tuple[str, ...] = ()
         self._payer_ids: set[int] = set()
         self._layout: CsvLayout | None = None
+        self._seen: SeenKeys | None = None
 
     def execute(self) -> ImportResult:
         clock = self.options.clock
@@ -196,54 +200,71 @@ class ImportRun:
         directory = PayerDirectory(session, clock=self.options.clock)
         today = self.options.clock().date().toordinal() - EPOCH_ORDINAL
         progress = self.options.progress
-        for index, chunk in enumerate(reader.chunks(self.options.chunk_rows)):
-            self.guard.check(chunk, first_chunk=index == 0)
-            batch, quality, fresh = self._check_chunk(cursor, chunk, reader, directory, book, today)
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM claim_line)")
+        self._seen = None if cursor.fetchone()[0] else SeenKeys()
+        for index, prepared in enumerate(self._prepared(reader)):
+            dropped = self.guard.apply(prepared.hits, first_chunk=index == 0)
+            converted = blank_columns(prepared.converted, dropped)
+            batch, quality, fresh = self._check_chunk(
+                cursor, converted, prepared.problems, reader.merges, directory, book, today
+            )
             accepted = np.flatnonzero(~quality.rejected)
-            writer.write(batch.take(accepted), fresh[accepted])
+            writer.write(
+                batch if len(accepted) == len(batch) else batch.take(accepted), fresh[accepted]
+            )
+            if self._seen is not None:
+                self._seen.add(batch, ~quality.rejected)
             insert_issues(cursor, self.import_id, quality.issues)
             self.tally.add(quality.issues)
             self.counts.rows_read += len(batch)
             self.counts.rows_rejected += quality.rows_rejected
             self.counts.rows_stored += len(accepted)
             if progress is not None:
-                progress(reader.bytes_read(), self.facts.size, f"{self.counts.rows_read:,} rows")
+                progress(prepared.bytes_read, self.facts.size, f"{self.counts.rows_read:,} rows")
+
+    def _prepared(self, reader: SourceReader) -> Iterator[PreparedChunk]:
+        """Chunks read and prepared here, or by a worker process for a large CSV file."""
+        assert self.guard is not None
+        rows = self.options.chunk_rows
+        threshold = self.options.parallel_min_bytes
+        if isinstance(reader, CsvReader) and threshold is not None and self.facts.size >= threshold:
+            return parallel_prepared_chunks(self.facts, reader.layout, self.guard.policy, rows)
+        return prepared_chunks(reader, self.guard.scanner, rows)
 
     def _check_chunk(
         self,
         cursor: Any,
-        chunk: RawChunk,
-        reader: SourceReader,
+        converted: ConvertedChunk,
+        problems: list[RowProblem],
+        merges: bool,
         directory: PayerDirectory,
         book: RuleBook,
         today: int,
     ) -> tuple[LineBatch, QualityResult, BoolArray]:
-        """The chunk converted and checked, and which rows hold keys new to the store."""
-        converted = convert(chunk, merges=reader.merges)
+        """The chunk checked, and which rows hold keys new to the store."""
         batch = self._with_payers(converted.batch, directory)
         converted = replace(converted, batch=batch)
-        match = match_stored(cursor, batch, self.import_id)
+        # Into a store that had no lines, only this import's own keys can be stored.
+        only = None if self._seen is None else self._seen.may_contain(batch)
+        match = match_stored(cursor, batch, self.import_id, only=only)
         unmatched = np.zeros(len(batch), bool)
-        if reader.merges:
+        if merges:
             batch, unmatched = merge_remittance(converted, match)
-        problems = {}
-        if chunk.problems:
-            index = {int(p): i for i, p in enumerate(chunk.positions)}
-            problems = {index[p.position]: p.message for p in chunk.problems}
+        row_problems = {}
+        if problems:
+            index = {int(p): i for i, p in enumerate(batch.row)}
+            row_problems = {index[p.position]: p.message for p in problems}
         context = LineContext.for_rows(
             len(batch),
             today,
             stored_by_this_import=match.by_this_import,
             stored_conflict=match.conflict(batch),
             unmatched_remittance=unmatched,
-            row_problems=problems,
+            row_problems=row_problems,
         )
         quality = book.check(batch, context)
         accepted = ~quality.rejected
-        earlier = earlier_occurrence(batch.take(np.flatnonzero(accepted)))
-        first_here = np.zeros(len(batch), bool)
-        first_here[np.flatnonzero(accepted)] = earlier < 0
-        fresh = accepted & ~match.found & first_here
+        fresh = accepted & ~match.found & _first_accepted(batch, accepted)
         self.counts.lines_new += int(fresh.sum())
         self.counts.lines_updated += int((accepted & match.found & ~match.by_this_import).sum())
         return batch, quality, fresh
@@ -306,6 +327,17 @@ class ImportRun:
             audit_details(result, self.facts),
             clock=clock,
         )
+
+
+def _first_accepted(batch: LineBatch, accepted: BoolArray) -> BoolArray:
+    """Rows whose key no accepted row before them in the batch has."""
+    if accepted.all():
+        first: BoolArray = earlier_occurrence(batch) < 0
+        return first
+    index = np.flatnonzero(accepted)
+    first = np.zeros(len(batch), bool)
+    first[index] = earlier_occurrence(batch.take(index)) < 0
+    return first
 
 
 def record_phi_detections(

@@ -161,11 +161,17 @@ class StoredMatch:
         return LineBatch(**out)
 
 
-def match_stored(cursor: Any, batch: LineBatch, import_id: str) -> StoredMatch:
-    """Look up the stored lines with the batch's keys (one query per 50,000 claim ids)."""
+def match_stored(
+    cursor: Any, batch: LineBatch, import_id: str, *, only: BoolArray | None = None
+) -> StoredMatch:
+    """Look up the stored lines with the batch's keys (one query per 50,000 claim ids);
+    with ``only``, just those rows' keys (the others are known not to be stored)."""
     n = len(batch)
-    _, claim_ids = batch.factorized("claim_id")
-    wanted = [c for c in claim_ids.tolist() if c]
+    codes, claim_ids = batch.factorized("claim_id")
+    if only is None:
+        wanted = [c for c in claim_ids.tolist() if c]
+    else:
+        wanted = [c for c in claim_ids[np.unique(codes[only])].tolist() if c]
     rows: dict[tuple[str, int], tuple[Any, ...]] = {}
     fields = ", ".join(_STORED_FIELDS)
     for start in range(0, len(wanted), LOOKUP_KEYS_PER_QUERY):

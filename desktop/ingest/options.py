@@ -32,11 +32,17 @@ class StoredImport:
 ImportHook = Callable[[Session, StoredImport], None]
 
 
+# Files at least this large are read and prepared by a worker process while the
+# import writes (see ``worker``); smaller ones are not worth starting a process for.
+PARALLEL_MIN_BYTES = 32 * 2**20
+
+
 @dataclass(frozen=True)
 class ImportOptions:
-    chunk_rows: int = 50_000
+    chunk_rows: int = 20_000
     mapping_name: str | None = None  # use this saved column mapping (else found by header)
     hooks: tuple[ImportHook, ...] = field(default=())
     progress: Progress | None = None
     clock: Clock = utc_now
     display_name: str | None = None  # how results name the file (default: the path as given)
+    parallel_min_bytes: int | None = PARALLEL_MIN_BYTES  # None: never use a worker process

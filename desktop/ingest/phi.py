@@ -9,13 +9,12 @@ and nothing else, and reports what it found without ever recording the value.
 
 Values are scanned column-wise: a chunk's distinct values are joined into one text
 and each pattern runs once over it (in C), after a cheap test for the characters
-the pattern needs. Matches are mapped back to rows by offset.
+the pattern needs. Matches are mapped back to values by offset, and to rows by code.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -263,16 +262,18 @@ class ValueScanner:
     def scan(
         self,
         column: str,
-        values: Sequence[str | None],
-        distinct: set[str | None],
+        codes: npt.NDArray[np.int32],
+        distinct: list[str | None],
         rows: npt.NDArray[np.int64],
     ) -> list[ValueHit]:
-        """Hits in one column of a chunk; ``rows`` holds each value's source position."""
-        candidates = [v for v in distinct if v]
+        """Hits in one column of a chunk, given as a code per row into its distinct values;
+        ``rows`` holds each row's source position."""
+        candidates = [i for i, v in enumerate(distinct) if v]
         if not candidates:
             return []
-        text = "\n".join(candidates)
-        lengths = np.fromiter(map(len, candidates), np.int64, count=len(candidates)) + 1
+        texts = [distinct[i] or "" for i in candidates]
+        text = "\n".join(texts)
+        lengths = np.fromiter(map(len, texts), np.int64, count=len(texts)) + 1
         starts = np.cumsum(lengths) - lengths
         hits: list[ValueHit] = []
         for pattern in self._patterns:
@@ -283,9 +284,19 @@ class ValueScanner:
             offsets = [m.start() for m in pattern.regex.finditer(text)]
             if not offsets:
                 continue
-            owners = np.searchsorted(starts, offsets, side="right") - 1
-            matched = {candidates[i] for i in owners}
-            mask = np.fromiter((v in matched for v in values), bool, count=len(values))
-            positions = rows[mask]
+            matched = np.zeros(len(distinct), bool)
+            matched[[candidates[i] for i in np.searchsorted(starts, offsets, side="right") - 1]] = (
+                True
+            )
+            positions = rows[matched[codes]]
             hits.append(ValueHit(column, pattern.kind, int(positions.size), int(positions.min())))
         return hits
+
+    def scan_texts(self, column: str, texts: list[str]) -> set[int]:
+        """Indexes of the ``texts`` that hold something identifier-like."""
+        codes = np.arange(len(texts), dtype=np.int32)
+        found: set[int] = set()
+        for i, text in enumerate(texts):
+            if self.scan(column, codes[:1], [text], codes[:1].astype(np.int64)):
+                found.add(i)
+        return found

@@ -1,20 +1,19 @@
 """Applying the PHI policy to the chunks of one import.
 
 Header detections come from the CSV layout (those columns are never read). Values
-of the kept text columns are scanned chunk by chunk. A hit rejects the file, or
-(if the policy says so) drops the column: in the first chunk before anything is
-written, in a later chunk by asking the pipeline to start the import again without
-that column (its earlier values were already written in the open transaction).
-Dropped columns are still scanned, so the counts cover the whole file. Detections
-are counted per column and kind, with the first row, never the value.
+of the kept text columns are scanned chunk by chunk (``scan_chunk``, a pure step
+that can run beside the import). A hit rejects the file, or (if the policy says
+so) drops the column: in the first chunk before anything is written, in a later
+chunk by asking the pipeline to start the import again without that column (its
+earlier values were already written in the open transaction). Dropped columns are
+still scanned, so the counts cover the whole file. Detections are counted per
+column and kind, with the first row, never the value.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-import numpy as np
 
 from desktop.ingest.errors import PhiRejected
 from desktop.ingest.fields import TEXT_COLUMNS
@@ -33,6 +32,16 @@ class RestartWithoutColumns(Exception):
         self.columns = columns
 
 
+def scan_chunk(scanner: ValueScanner, chunk: RawChunk) -> list[ValueHit]:
+    """Identifier-like values in the chunk's kept text columns."""
+    hits: list[ValueHit] = []
+    for column in TEXT_COLUMNS:
+        if column in chunk.columns:
+            codes, distinct = chunk.factorized(column)
+            hits.extend(scanner.scan(column, codes, distinct, chunk.positions))
+    return hits
+
+
 @dataclass
 class _Tally:
     rows: int
@@ -49,8 +58,8 @@ class PhiGuard:
         dropped: Iterable[str] = (),
     ) -> None:
         self._name = file_name
-        self._policy = policy
-        self._scanner = ValueScanner(policy)
+        self.policy = policy
+        self.scanner = ValueScanner(policy)
         self._header = list(header_detections)
         self.dropped: set[str] = set(dropped)
         self._values: dict[tuple[str, PhiKind], _Tally] = {}
@@ -58,45 +67,31 @@ class PhiGuard:
     @property
     def detections(self) -> list[PhiDetection]:
         found = [
-            PhiDetection(column, kind, "value", self._policy.value_hits, t.rows, t.first_row)
+            PhiDetection(column, kind, "value", self.policy.value_hits, t.rows, t.first_row)
             for (column, kind), t in self._values.items()
         ]
         return [*self._header, *found]
 
-    def check(self, chunk: RawChunk, *, first_chunk: bool) -> None:
-        """Scan ``chunk`` and drop the columns the policy drops; raise if it rejects the file."""
+    def apply(self, hits: Sequence[ValueHit], *, first_chunk: bool) -> set[str]:
+        """Count the hits of one chunk; the columns to blank in it. Raises if the file goes."""
         hit_columns: set[str] = set()
-        for column in TEXT_COLUMNS:
-            if column not in chunk.columns:
-                continue
-            hits = self._scanner.scan(
-                column, chunk.columns[column], chunk.distinct(column), chunk.positions
-            )
-            for hit in hits:
-                self._count(hit)
-                hit_columns.add(column)
-        if hit_columns and self._policy.value_hits == "reject_file":
+        for hit in hits:
+            self._count(hit)
+            hit_columns.add(hit.column)
+        if hit_columns and self.policy.value_hits == "reject_file":
             raise PhiRejected(self._rejection(hit_columns), self.detections)
         new = hit_columns - self.dropped
         if new and not first_chunk:
             raise RestartWithoutColumns(self.dropped | new)
         self.dropped |= hit_columns
-        for column in self.dropped:
-            chunk.columns.pop(column, None)
+        return self.dropped
 
     def clean_findings(self, findings: list[FileFinding]) -> list[FileFinding]:
         """Findings whose text looks like a patient identifier keep their place, not their text."""
-        if not findings:
-            return findings
-        messages = [f.message for f in findings]
-        positions = np.arange(len(findings), dtype=np.int64)
-        hits = self._scanner.scan("finding", messages, set(messages), positions)
-        if not hits:
-            return findings
-        leaking = {m for m in messages if self._scanner.scan("finding", [m], {m}, positions[:1])}
+        leaking = self.scanner.scan_texts("finding", [f.message for f in findings])
         return [
-            FileFinding(f.rule, f.position, WITHHELD) if f.message in leaking else f
-            for f in findings
+            FileFinding(f.rule, f.position, WITHHELD) if i in leaking else f
+            for i, f in enumerate(findings)
         ]
 
     def _count(self, hit: ValueHit) -> None:

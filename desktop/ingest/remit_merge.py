@@ -43,5 +43,5 @@ def merge_remittance(converted: ConvertedChunk, match: StoredMatch) -> tuple[Lin
     if not updates:
         return batch, partial & ~match.found
     factors = {k: v for k, v in batch.factors.items() if k not in updates}
-    merged = replace(batch, **updates, factors=factors)
+    merged = replace(batch, **updates, factors=factors, memo={})
     return merged, partial & ~match.found

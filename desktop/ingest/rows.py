@@ -35,21 +35,29 @@ class FileFinding:
     message: str
 
 
+Factors = tuple[npt.NDArray[np.int32], list[str | None]]
+
+
 @dataclass
 class RawChunk:
     positions: npt.NDArray[np.int64]
     columns: dict[str, list[str | None]]
     problems: list[RowProblem] = field(default_factory=list)
-    _distinct: dict[str, set[str | None]] = field(default_factory=dict, repr=False)
+    _factors: dict[str, Factors] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.positions)
 
-    def distinct(self, column: str) -> set[str | None]:
-        """The column's distinct cells (computed once: the PHI guard and conversion share it)."""
-        if column not in self._distinct:
-            self._distinct[column] = set(self.columns[column])
-        return self._distinct[column]
+    def factorized(self, column: str) -> Factors:
+        """The column as a code per row into its distinct cells (computed once, shared by
+        the PHI guard and the conversion: the per-row work is one pass in C)."""
+        if column not in self._factors:
+            cells = self.columns[column]
+            distinct = list(set(cells))
+            index = {cell: i for i, cell in enumerate(distinct)}
+            codes = np.fromiter(map(index.__getitem__, cells), np.int32, count=len(cells))
+            self._factors[column] = (codes, distinct)
+        return self._factors[column]
 
 
 class SourceReader(Protocol):

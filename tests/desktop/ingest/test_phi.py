@@ -79,7 +79,9 @@ def test_office_header_keywords() -> None:
 
 def scan(column: str, values: list[str], policy: PhiPolicy = POLICY) -> dict[str, tuple[int, int]]:
     rows = np.arange(1, len(values) + 1, dtype=np.int64)
-    hits = ValueScanner(policy).scan(column, values, set(values), rows)
+    distinct: list[str | None] = list(dict.fromkeys(values))
+    codes = np.array([distinct.index(v) for v in values], dtype=np.int32)
+    hits = ValueScanner(policy).scan(column, codes, distinct, rows)
     return {h.kind: (h.rows, h.first_row) for h in hits}
 
 
