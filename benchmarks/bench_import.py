@@ -11,7 +11,8 @@ Writes a demo claims CSV (``desktop.demo``), then in the same run:
 
 Each is run twice, alternating, and the faster of each is compared, so that a
 burst of load from other processes on the machine skews the ratio less. Prints
-lines per second, peak memory of the importing process and the ratio to the floor.
+lines per second, peak memory of the importing process (and of its reader process,
+sampled from /proc: see ``process_memory``) and the ratio to the floor.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from pathlib import Path
 
 SQLITE3 = "/usr/bin/sqlite3"
 PASSPHRASE = "benchmark passphrase"
-ROUNDS = 2
+ROUNDS = 3
 
 
 def main() -> int:
@@ -76,7 +77,12 @@ def run(workdir: Path, lines: int) -> int:
         f"upstream import (encrypted, checked):   {seconds:.2f} s, {lines / seconds:,.0f} lines/s, "
         f"{best['rows_stored']:,.0f} lines stored"
     )
-    print(f"peak memory of the importing process:   {max(r['peak_mb'] for r in imports):.0f} MB")
+    worst = max(imports, key=lambda r: r["peak_mb"])
+    print(
+        f"peak memory of the import:              {worst['peak_mb']:.0f} MB "
+        f"(importing process {worst['importer_mb']:.0f} MB, reader process "
+        f"{worst['reader_mb']:.0f} MB)"
+    )
     print(f"ratio to the sqlite3 floor:             {seconds / floor:.2f}x")
     return 0
 
@@ -102,19 +108,23 @@ def upstream_import(workdir: Path, csv_path: Path, round_number: int) -> dict[st
     for leftover in workdir.glob(f"{store_path.name}*"):
         leftover.unlink()
     create_store(store_path, "Benchmark Billing", PASSPHRASE)
-    process = subprocess.Popen(
-        [sys.executable, __file__, "--child", str(store_path), str(csv_path)],
-        stdout=subprocess.PIPE,
-        env={**os.environ, "UPSTREAM_PASSPHRASE": PASSPHRASE},
-    )
-    assert process.stdout is not None
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
+    with (
+        subprocess.Popen(
+            [sys.executable, __file__, "--child", str(store_path), str(csv_path)],
+            stdout=subprocess.PIPE,
+            env={**os.environ, "UPSTREAM_PASSPHRASE": PASSPHRASE},
+        ) as process,
+        PeakMemory(process.pid) as peak,
+    ):
+        assert process.stdout is not None
+        output = process.stdout.read()
+        process.wait()
     if process.returncode != 0:
         raise SystemExit(f"the import child failed with exit code {process.returncode}")
     report: dict[str, float] = json.loads(output)
-    report["peak_mb"] = usage.ru_maxrss / 1024  # kilobytes on Linux
+    report["peak_mb"] = peak.total_mb
+    report["importer_mb"] = peak.by_role_mb.get("importer", 0.0)
+    report["reader_mb"] = peak.by_role_mb.get("reader", 0.0)
     for leftover in workdir.glob(f"{store_path.name}*"):
         leftover.unlink()
     return report
@@ -138,4 +148,6 @@ def child(store_path: Path, csv_path: Path) -> int:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks.process_memory import PeakMemory
+
     raise SystemExit(main())

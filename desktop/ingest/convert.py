@@ -24,6 +24,7 @@ from desktop.engines.line_batch import (
     STATUS_MISSING,
     BoolArray,
     Int32Array,
+    Int64Array,
     LineBatch,
     ObjectArray,
     object_array,
@@ -82,6 +83,11 @@ def convert(chunk: RawChunk, *, merges: bool = False) -> ConvertedChunk:
         if column not in chunk.columns:
             arrays[name] = np.full(n, empty, dtype=dtype)
             continue
+        if shortcut is v.plain_cents and not merges:
+            quick = quick_cents(chunk.columns[column])
+            if quick is not None:
+                arrays[name] = quick
+                continue
         codes, distinct = chunk.factorized(column)
         table: npt.NDArray[Any] = np.array(
             [_typed(c, shortcut, parse, empty) for c in distinct], dtype=dtype
@@ -99,6 +105,34 @@ def convert(chunk: RawChunk, *, merges: bool = False) -> ConvertedChunk:
         factors[name] = (codes, values)
         _note_unset(unset, name, codes, distinct, merges)
     return ConvertedChunk(LineBatch(**arrays, factors=factors), unset)
+
+
+def quick_cents(cells: list[str | None]) -> Int64Array | None:
+    """Cents of a column of plain numbers, parsed in C; None if any cell is not one.
+
+    Amounts are mostly distinct, so parsing each distinct value in Python costs
+    about a microsecond per row; numpy's float parser does it in a tenth of that.
+    A value is taken only if it is within a millionth of a cent of a whole cent (the
+    text had at most two decimals); otherwise the exact parser decides, cell by cell.
+    """
+    text = "".join(c for c in cells if c)
+    plain = text.replace(".", "").replace("-", "")
+    if not (plain.isascii() and (plain.isdigit() or not plain)):
+        return None  # "$1,234.50", "(12.00)", "N/A", "1e5" …: the exact parser handles those
+    try:
+        values = np.array([c or "nan" for c in cells], dtype=np.float64)
+    except ValueError:
+        return None  # "1-2", "1.2.3": not numbers at all
+    with np.errstate(invalid="ignore"):
+        scaled = values * 100
+        cents = np.rint(scaled)
+        exact = np.abs(scaled - cents) <= 1e-6
+        small = np.abs(values) < 1e13
+    missing = np.isnan(values)
+    if not np.all(missing | (exact & small)):
+        return None
+    result: Int64Array = np.where(missing, MISSING, cents).astype(np.int64)
+    return result
 
 
 def blank_columns(converted: ConvertedChunk, columns: set[str]) -> ConvertedChunk:

@@ -10,6 +10,7 @@ written before the next is read, so memory holds one chunk whatever the file siz
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -44,9 +45,12 @@ from desktop.ingest.remit_merge import merge_remittance
 from desktop.ingest.rows import RowProblem, SourceReader
 from desktop.ingest.seen_keys import SeenKeys
 from desktop.ingest.summary import ImportResult, IssueTally
-from desktop.ingest.worker import parallel_prepared_chunks
+from desktop.ingest.transaction import import_transaction
+from desktop.ingest.worker import parallel_prepared_chunks, use_reader_process
 from desktop.store import Store, audit
 from desktop.store.models import ImportBatch
+
+log = logging.getLogger(__name__)
 
 EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
 
@@ -93,7 +97,7 @@ class ImportRun:
 
     def execute(self) -> ImportResult:
         clock = self.options.clock
-        with self.store.write() as session:
+        with import_transaction(self.store) as session:
             record = self._start(session)
             ensure_builtin_rules(session, clock=clock)
             book = load_rule_book(session)
@@ -226,8 +230,10 @@ class ImportRun:
         """Chunks read and prepared here, or by a worker process for a large CSV file."""
         assert self.guard is not None
         rows = self.options.chunk_rows
-        threshold = self.options.parallel_min_bytes
-        if isinstance(reader, CsvReader) and threshold is not None and self.facts.size >= threshold:
+        if isinstance(reader, CsvReader) and use_reader_process(
+            self.options.reader_process, self.facts.size
+        ):
+            log.info("reading %s in a second process", self.facts.path.name)
             return parallel_prepared_chunks(self.facts, reader.layout, self.guard.policy, rows)
         return prepared_chunks(reader, self.guard.scanner, rows)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
@@ -32,17 +33,17 @@ class StoredImport:
 ImportHook = Callable[[Session, StoredImport], None]
 
 
-# Files at least this large are read and prepared by a worker process while the
-# import writes (see ``worker``); smaller ones are not worth starting a process for.
-PARALLEL_MIN_BYTES = 32 * 2**20
+ReaderProcess = Literal["auto", "always", "never"]
 
 
 @dataclass(frozen=True)
 class ImportOptions:
-    chunk_rows: int = 20_000
+    chunk_rows: int = 12_000
     mapping_name: str | None = None  # use this saved column mapping (else found by header)
     hooks: tuple[ImportHook, ...] = field(default=())
     progress: Progress | None = None
     clock: Clock = utc_now
     display_name: str | None = None  # how results name the file (default: the path as given)
-    parallel_min_bytes: int | None = PARALLEL_MIN_BYTES  # None: never use a worker process
+    # Read and prepare a CSV in a second process while this one writes ("auto": for a
+    # large file when the machine has a core to spare; see ``worker``).
+    reader_process: ReaderProcess = "auto"

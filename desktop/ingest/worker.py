@@ -1,9 +1,10 @@
 """Reading and preparing a large CSV in a second process while the import writes.
 
 Writing to the encrypted store takes one core; reading, scanning and converting the
-next chunks takes about as much again. For a large file a worker process does the
-latter and hands prepared chunks over a bounded queue (at most ``AHEAD`` chunks wait,
-so memory stays bounded), and the importing process only checks and writes them.
+next chunks takes about as much again. For a large file, on a machine with a core to
+spare, a worker process does the latter and hands prepared chunks over a bounded
+queue (at most ``AHEAD`` chunks wait, so memory stays bounded), and the importing
+process only checks and writes them.
 
 The worker touches no store. It stops when its chunks are done, when the importing
 process stops reading (the generator is closed: the worker is terminated), or when
@@ -15,6 +16,7 @@ entry point, as for any use of ``multiprocessing``.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue as queue_module
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,8 +31,27 @@ from desktop.ingest.phi import ValueScanner
 from desktop.ingest.phi_policy import PhiPolicy
 from desktop.ingest.prepare import PreparedChunk, prepare
 
-AHEAD = 2  # prepared chunks that may wait for the writer
+AHEAD = 1  # prepared chunks that may wait for the writer
 POLL_SECONDS = 1.0
+MIN_BYTES = 32 * 2**20  # smaller files are not worth starting a process for
+
+
+def use_reader_process(choice: str, file_size: int) -> bool:
+    """Whether to read in a second process: "always", "never", or "auto" = a large file
+    and a core to spare (on a busy machine two processes only take turns on one core,
+    and the second one costs its start and the hand-over of every chunk)."""
+    if choice != "auto":
+        return choice == "always"
+    return file_size >= MIN_BYTES and spare_core()
+
+
+def spare_core() -> bool:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if not cores or cores < 2:
+        return False
+    if not hasattr(os, "getloadavg"):
+        return True  # Windows: no load figure; two cores are taken to leave one spare
+    return os.getloadavg()[0] <= cores - 1
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,9 @@ def test_quote_appearing_late_switches_to_the_csv_module(tmp_path: Path) -> None
 
 
 def test_blank_lines_are_skipped_but_counted(tmp_path: Path) -> None:
-    text = csv_text(lines(3)).replace("\nC00002", "\n\n,,,,,,,,,,,,,,,,,,\nC00002")
+    text = csv_text(lines(3, payer="Ökokasse Süd")).replace(
+        "\nC00002", "\n\n,,,,,,,,,,,,,,,,,,\nC00002"
+    )
     path = tmp_path / "c.csv"
     path.write_text(text + "\n\n")
     rows, positions, problems = read_rows(path)

@@ -334,3 +334,13 @@ def test_an_unknown_saved_mapping_is_a_usage_error(store: Store, tmp_path: Path)
         import_file(
             store, write_csv(tmp_path / "c.csv", [line()]), ImportOptions(mapping_name="nope")
         )
+
+
+def test_key_checks_are_back_on_and_every_key_holds(store: Store, tmp_path: Path) -> None:
+    import_file(store, write_csv(tmp_path / "a.csv", lines(20)))
+    import_file(store, write_csv(tmp_path / "b.csv", [line(cpt="bad")]))  # a failed one too
+    with store.engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        assert driver.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        assert driver.execute("PRAGMA foreign_key_check").fetchall() == []

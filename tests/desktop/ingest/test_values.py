@@ -9,6 +9,7 @@ import pytest
 
 from desktop.engines.line_batch import INVALID, STATUS_INVALID
 from desktop.ingest import values as v
+from desktop.ingest.convert import quick_cents
 from desktop.store.models.claims import ClaimStatus
 
 
@@ -62,6 +63,18 @@ def test_amounts_are_exact_cents(text: str, cents: int) -> None:
     assert v.parse_cents(text) == cents
     quick = v.plain_cents(text)
     assert quick is None or quick == cents
+    column = quick_cents([text, "1.00"])
+    assert column is None or column.tolist() == [cents, 100]
+
+
+def test_a_column_of_plain_amounts_is_parsed_at_once() -> None:
+    column = quick_cents(["12.34", "", "5", "-3.10", "0.07", "19.99"])
+    assert column is not None
+    assert column.tolist() == [1234, INVALID - 1, 500, -310, 7, 1999]
+    assert quick_cents(["12.34", "nan"]) is None  # NULL-like text: the exact parser
+    assert quick_cents(["12.34", "$5.00"]) is None
+    assert quick_cents(["12.345"]) is None
+    assert quick_cents(["inf"]) is None
 
 
 def test_line_numbers_units_and_status() -> None:

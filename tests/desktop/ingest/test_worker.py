@@ -10,6 +10,7 @@ from desktop.ingest.options import ImportOptions
 from desktop.ingest.phi_policy import PhiPolicy, save_phi_policy
 from desktop.ingest.pipeline import import_file
 from desktop.ingest.seen_keys import SeenKeys
+from desktop.ingest.worker import use_reader_process
 from desktop.store import Store, open_store
 from tests.conftest import PASSPHRASE, StoreFactory
 from tests.desktop.engines.test_quality import batch_of
@@ -17,8 +18,8 @@ from tests.desktop.engines.test_quality import batch_of
 from .claims_files import csv_text, line, lines, write_csv
 from .storage import query
 
-WORKER = ImportOptions(chunk_rows=50, parallel_min_bytes=0)
-INLINE = ImportOptions(chunk_rows=50, parallel_min_bytes=None)
+WORKER = ImportOptions(chunk_rows=50, reader_process="always")
+INLINE = ImportOptions(chunk_rows=50, reader_process="never")
 
 
 def stored(store: Store) -> list[tuple[object, ...]]:
@@ -81,3 +82,9 @@ def test_seen_keys_never_forget_a_key() -> None:
     assert seen.may_contain(first).all()
     others = batch_of(*[line(claim_id=f"T{i}") for i in range(2000)])
     assert seen.may_contain(others).mean() < 0.01
+
+
+def test_when_a_reader_process_is_used() -> None:
+    assert use_reader_process("always", 10)
+    assert not use_reader_process("never", 10**12)
+    assert not use_reader_process("auto", 1000)
