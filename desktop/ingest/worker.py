@@ -37,20 +37,21 @@ MIN_BYTES = 32 * 2**20  # smaller files are not worth starting a process for
 
 
 def use_reader_process(choice: str, file_size: int) -> bool:
-    """Whether to read in a second process: "always", "never", or "auto" = a large file
-    and a core to spare (on a busy machine two processes only take turns on one core,
-    and the second one costs its start and the hand-over of every chunk)."""
+    """Whether to read in a second process: "always", "never", or "auto": for a large file
+    when the machine has a core to spare. (On a busy machine two processes only take turns
+    on one core, and the second costs its start and the hand-over of every chunk.)"""
     if choice != "auto":
         return choice == "always"
     return file_size >= MIN_BYTES and spare_core()
 
 
 def spare_core() -> bool:
+    """Two cores or more, and on average at least one of them idle."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     if not cores or cores < 2:
         return False
     if not hasattr(os, "getloadavg"):
-        return True  # Windows: no load figure; two cores are taken to leave one spare
+        return True  # no load figure on this system: two cores are taken to leave one spare
     return os.getloadavg()[0] <= cores - 1
 
 
