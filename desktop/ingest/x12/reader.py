@@ -117,7 +117,14 @@ class _Envelope:
             return
         if self._st is not None:
             self._count += 1
-        self._log.add(item.number, "Not a segment (no valid segment identifier); skipped.")
+        if item.overlong:
+            self._log.add(
+                item.number,
+                "Text far longer than any segment, with no terminator: skipped up to the "
+                "next terminator.",
+            )
+        else:
+            self._log.add(item.number, "Not a segment (no valid segment identifier); skipped.")
 
     def finish(self) -> X12File:
         if self._st is not None:

@@ -16,6 +16,7 @@ from typing import TextIO
 from desktop.ingest.x12.delimiters import BLANKS, Delimiters
 
 CHUNK_CHARS = 1 << 20
+MAX_SEGMENT_CHARS = 1 << 20
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
 
 
@@ -29,6 +30,7 @@ class BadSegment:
     """A piece between two terminators that is not a segment (no valid identifier)."""
 
     number: int
+    overlong: bool = False  # no terminator for longer than MAX_SEGMENT_CHARS
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +57,15 @@ def iter_segments(
     known_ids: set[str] = set()
     number = 0
     tail = ""
+    overlong = False  # inside a piece already reported as too long
     for chunk in chunks:
-        text = tail + chunk.translate(table)
-        pieces = text.split(terminator)
+        text = chunk.translate(table)
+        if overlong:
+            end = text.find(terminator)
+            if end < 0:
+                continue
+            text, overlong = text[end + 1 :], False
+        pieces = (tail + text).split(terminator)
         tail = pieces.pop()
         for piece in pieces:
             raw = piece.strip(BLANKS)
@@ -75,6 +83,11 @@ def iter_segments(
                 if len(known_ids) < 256:
                     known_ids.add(seg_id)
             yield number, elements
+        if len(tail) > MAX_SEGMENT_CHARS:
+            # No real segment is this long: keep memory bounded, skip to the next terminator.
+            number += 1
+            yield BadSegment(number, overlong=True)
+            tail, overlong = "", True
     raw = tail.strip(BLANKS)
     if raw:
         number += 1

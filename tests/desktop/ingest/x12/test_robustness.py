@@ -130,6 +130,22 @@ def test_garbage_between_segments_and_bad_values(tmp_path: Path) -> None:
     assert claim.skipped_lines == 1
 
 
+def test_text_without_terminators_is_skipped_in_bounded_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.ingest.x12 import reader, segments
+
+    monkeypatch.setattr(reader, "HEAD_CHARS", 200)
+    monkeypatch.setattr(segments, "CHUNK_CHARS", 64)
+    monkeypatch.setattr(segments, "MAX_SEGMENT_CHARS", 100)
+    body = remittance("CLP*C1*1*100*100**12*P", "SVC*HC:99213*100*100")
+    text = render(body[:-5], "~") + "Z" * 5000 + "~" + render(body[-5:], "~")
+    x12 = read_x12(write(tmp_path, text))
+    assert "far longer than any segment" in messages(x12)
+    (claim,) = x12.remittance_claims
+    assert claim.claim_id == "C1"
+
+
 def test_warnings_are_bounded() -> None:
     log = WarningLog(limit=3)
     for number in range(10):
