@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 
-from desktop.store import Store, audit
+from desktop.store import Store, audit, open_connection
+from tests.conftest import PASSPHRASE
 
 
 def query(store: Store, sql: str, **params: Any) -> list[tuple[Any, ...]]:
@@ -27,3 +29,17 @@ def actions(store: Store) -> list[str]:
 def audit_is_intact(store: Store) -> bool:
     with store.read() as session:
         return audit.verify(session).ok
+
+
+def all_stored_text(path: Path) -> str:
+    """Every text value of every table of the decrypted store, one per line."""
+    con = open_connection(path, PASSPHRASE)
+    try:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")]
+        values: list[str] = []
+        for table in tables:
+            for row in con.execute(f'SELECT * FROM "{table}"'):  # noqa: S608 - names from the schema
+                values.extend(str(v) for v in row if v is not None)
+        return "\n".join(values)
+    finally:
+        con.close()

@@ -12,27 +12,12 @@ from desktop.demo import PHI_CANARY_COLUMNS, write_demo_csv
 from desktop.ingest.options import ImportOptions
 from desktop.ingest.phi_policy import PhiPolicy, load_phi_policy, save_phi_policy
 from desktop.ingest.pipeline import import_file
-from desktop.store import Store, audit, open_connection
-from tests.conftest import PASSPHRASE
+from desktop.store import Store, audit
 
 from .claims_files import GOOD_LINE, line, lines, write_csv
-from .storage import actions, query, scalar
+from .storage import actions, all_stored_text, query, scalar
 
 X12 = Path(__file__).resolve().parents[3] / "tests" / "data" / "x12"
-
-
-def all_stored_text(path: Path) -> str:
-    """Every text value of every table of the decrypted store, one per line."""
-    con = open_connection(path, PASSPHRASE)
-    try:
-        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")]
-        values: list[str] = []
-        for table in tables:
-            for row in con.execute(f'SELECT * FROM "{table}"'):  # noqa: S608 - names from the schema
-                values.extend(str(v) for v in row if v is not None)
-        return "\n".join(values)
-    finally:
-        con.close()
 
 
 def set_policy(store: Store, policy: PhiPolicy) -> None:

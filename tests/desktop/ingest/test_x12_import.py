@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
+from desktop.demo import DemoConfig, generate, write_demo_x12
+from desktop.demo.csv_writer import write_dataset_csv
+from desktop.demo.phi_canary import PHI_CANARY_MARKER
 from desktop.ingest.pipeline import import_file
-from desktop.store import Store
+from desktop.store import Store, open_store
+from tests.conftest import PASSPHRASE, StoreFactory
 
-from .storage import query
+from .storage import all_stored_text, query
 from .x12.builders import HEADER_837 as BUILDER_HEADER_837
 from .x12.builders import interchange, remittance, render
 
@@ -112,3 +117,28 @@ def test_public_claim_samples_import(store: Store) -> None:
         stored += result.rows_stored
     assert stored > 10
     assert query(store, "SELECT count(*) FROM claim_line WHERE source_format = '837'")[0][0] > 5
+
+
+def test_demo_claims_and_remittances_end_to_end(
+    store: Store, make_store: StoreFactory, tmp_path: Path
+) -> None:
+    """The demo office's 837s then 835s: every line stored once, decided lines completed,
+    the same lines as the CSV export of the same data, no patient identifier kept."""
+    dataset = generate(DemoConfig.default(seed=5, lines=1_500, months=3, as_of=date(2026, 6, 30)))
+    paths = write_demo_x12(tmp_path / "x12", dataset)
+    claims = [p for p in paths if p.name.startswith("837")]
+    remits = [p for p in paths if p.name.startswith("835")]
+    results = [import_file(store, p) for p in claims + remits]
+    assert [r.error for r in results if r.status != "committed"] == []
+    assert {r.format for r in results} == {"837", "835"}
+    lines_sql = "SELECT claim_id, line_number, status, billed_cents, paid_cents FROM claim_line"
+    x12_lines = query(store, lines_sql + " ORDER BY 1, 2")
+    assert len(x12_lines) == 1_500
+    assert query(store, "SELECT count(*) FROM claim_line WHERE source_format = '835'")[0][0] > 1_000
+    assert PHI_CANARY_MARKER not in all_stored_text(store.path)
+
+    csv_path = tmp_path / "claims.csv"
+    write_dataset_csv(csv_path, dataset)
+    with open_store(make_store().path, PASSPHRASE) as csv_store:
+        assert import_file(csv_store, csv_path).status == "committed"
+        assert query(csv_store, lines_sql + " ORDER BY 1, 2") == x12_lines
