@@ -138,4 +138,5 @@ def _send(channel: Any, message: object, parent: BaseProcess | None) -> bool:
             return True
         except queue_module.Full:
             if parent is None or not parent.is_alive():
+                channel.cancel_join_thread()  # nobody will read: exit without flushing
                 return False

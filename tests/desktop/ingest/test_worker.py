@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from desktop.ingest.options import ImportOptions
 from desktop.ingest.phi_policy import PhiPolicy, save_phi_policy
@@ -88,3 +93,65 @@ def test_when_a_reader_process_is_used() -> None:
     assert use_reader_process("always", 10)
     assert not use_reader_process("never", 10**12)
     assert not use_reader_process("auto", 1000)
+
+
+CHILD = """
+import sys
+from pathlib import Path
+from desktop.ingest.options import ImportOptions
+from desktop.ingest.pipeline import import_file
+from desktop.store import open_store
+
+def slow(done, total, detail):
+    import time
+    time.sleep(0.2)
+
+if __name__ == "__main__":
+    with open_store(Path(sys.argv[1]), sys.argv[2]) as store:
+        import_file(store, Path(sys.argv[3]),
+                    ImportOptions(chunk_rows=200, reader_process="always", progress=slow))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the reader process in /proc")
+def test_the_reader_process_ends_when_the_importer_is_killed(
+    make_store: StoreFactory, tmp_path: Path
+) -> None:
+    script = tmp_path / "child.py"
+    script.write_text(CHILD)
+    path = write_csv(tmp_path / "c.csv", lines(20_000))
+    with subprocess.Popen(
+        [sys.executable, str(script), str(make_store().path), PASSPHRASE, str(path)]
+    ) as importer:
+        deadline = time.monotonic() + 60
+        readers: list[int] = []
+        while not readers and time.monotonic() < deadline:
+            time.sleep(0.1)
+            readers = [
+                int(c)
+                for task in Path(f"/proc/{importer.pid}/task").iterdir()
+                for c in (task / "children").read_text().split()
+            ]
+            readers = [pid for pid in readers if "spawn_main" in _cmdline(pid)]
+        assert readers, "the importer never started its reader process"
+        importer.send_signal(signal.SIGKILL)
+        importer.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in readers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in readers)
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
