@@ -53,17 +53,17 @@ _TYPED: dict[str, tuple[str, Shortcut, Parser, Any, type]] = {
     "paid_amount": ("paid_cents", v.plain_cents, v.parse_cents, MISSING, np.int64),
     "status": ("status", _no_shortcut, v.parse_status, STATUS_MISSING, np.int8),
 }
-# contract column -> (batch field, normaliser of a clean non-empty value)
-_TEXT: dict[str, tuple[str, Callable[[str], str]]] = {
-    "claim_id": ("claim_id", str),
+# contract column -> (batch field, normaliser of a clean non-empty value, None: as is)
+_TEXT: dict[str, tuple[str, Callable[[str], str] | None]] = {
+    "claim_id": ("claim_id", None),
     "payer": ("payer_raw", lambda text: " ".join(text.split())),  # inner spacing collapsed
-    "payer_id": ("payer_x12_id", str),
+    "payer_id": ("payer_x12_id", None),
     "cpt": ("cpt", str.upper),
     "modifiers": ("modifiers", v.normalise_codes),
     "place_of_service": ("place_of_service", v.normalise_place_of_service),
     "carc_codes": ("carc_codes", v.normalise_codes),
     "rarc_codes": ("rarc_codes", v.normalise_codes),
-    "rendering_npi": ("rendering_npi", str),
+    "rendering_npi": ("rendering_npi", None),
 }
 
 
@@ -115,7 +115,7 @@ def quick_cents(cells: list[str | None]) -> Int64Array | None:
     A value is taken only if it is within a millionth of a cent of a whole cent (the
     text had at most two decimals); otherwise the exact parser decides, cell by cell.
     """
-    text = "".join(c for c in cells if c)
+    text = "".join(cells)  # type: ignore[arg-type]  # CSV cells: never None
     plain = text.replace(".", "").replace("-", "")
     if not (plain.isascii() and (plain.isdigit() or not plain)):
         return None  # "$1,234.50", "(12.00)", "N/A", "1e5" …: the exact parser handles those
@@ -169,6 +169,11 @@ def _typed(cell: str | None, shortcut: Shortcut, parse: Parser, empty: Any) -> A
     return parse(text) if text else empty
 
 
-def _text(cell: str | None, normalise: Callable[[str], str]) -> str:
-    text = "" if cell is None else v.clean(cell)
-    return normalise(text) if text else ""
+def _text(cell: str | None, normalise: Callable[[str], str] | None) -> str:
+    """The stored text of a cell; claim ids come by the hundred thousand, so no detours."""
+    if not cell:
+        return ""
+    text = cell.strip()
+    if len(text) <= v.LONGEST_NULL_WORD and text.casefold() in v.NULL_WORDS:
+        return ""
+    return normalise(text) if normalise is not None and text else text

@@ -268,10 +268,9 @@ class ValueScanner:
     ) -> list[ValueHit]:
         """Hits in one column of a chunk, given as a code per row into its distinct values;
         ``rows`` holds each row's source position."""
-        candidates = [i for i, v in enumerate(distinct) if v]
-        if not candidates:
+        texts: list[str] = list(filter(None, distinct))
+        if not texts:
             return []
-        texts = [distinct[i] or "" for i in candidates]
         text = "\n".join(texts)
         lengths = np.fromiter(map(len, texts), np.int64, count=len(texts)) + 1
         starts = np.cumsum(lengths) - lengths
@@ -284,10 +283,9 @@ class ValueScanner:
             offsets = [m.start() for m in pattern.regex.finditer(text)]
             if not offsets:
                 continue
-            matched = np.zeros(len(distinct), bool)
-            matched[[candidates[i] for i in np.searchsorted(starts, offsets, side="right") - 1]] = (
-                True
-            )
+            owners = np.searchsorted(starts, offsets, side="right") - 1
+            leaking = {texts[i] for i in owners}
+            matched = np.fromiter((v in leaking for v in distinct), bool, count=len(distinct))
             positions = rows[matched[codes]]
             hits.append(ValueHit(column, pattern.kind, int(positions.size), int(positions.min())))
         return hits

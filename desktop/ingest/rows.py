@@ -53,11 +53,19 @@ class RawChunk:
         the PHI guard and the conversion: the per-row work is one pass in C)."""
         if column not in self._factors:
             cells = self.columns[column]
-            distinct = list(set(cells))
-            index = {cell: i for i, cell in enumerate(distinct)}
+            index = _Codes()
             codes = np.fromiter(map(index.__getitem__, cells), np.int32, count=len(cells))
-            self._factors[column] = (codes, distinct)
+            self._factors[column] = (codes, list(index))
         return self._factors[column]
+
+
+class _Codes(dict[str | None, int]):
+    """Cell -> code, the next free code given to each cell not seen before: one pass in C
+    over the cells (a plain dict lookup per cell) and a Python call per distinct one."""
+
+    def __missing__(self, cell: str | None) -> int:
+        code = self[cell] = len(self)
+        return code
 
 
 class SourceReader(Protocol):

@@ -18,6 +18,7 @@ from desktop.store.models.claims import ClaimStatus
 EPOCH_ORDINAL: Final = date(1970, 1, 1).toordinal()
 # Cells that exports write for "no value".
 NULL_WORDS: Final = frozenset({"", "null", "none", "n/a", "na", "#n/a", "nan", "nil", "(null)"})
+LONGEST_NULL_WORD: Final = max(map(len, NULL_WORDS))
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?")
 _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
