@@ -30,21 +30,25 @@ class SeenKeys:
         self._bits = np.zeros(1 << (BITS_LOG2 - 3), dtype=np.uint8)
 
     def add(self, batch: LineBatch, rows: BoolArray) -> None:
-        for position in self._positions(batch, rows):
-            np.bitwise_or.at(self._bits, position >> 3, (1 << (position & 7)).astype(np.uint8))
+        for position in self._positions(batch):
+            chosen = position[rows]
+            np.bitwise_or.at(self._bits, chosen >> 3, (1 << (chosen & 7)).astype(np.uint8))
 
     def may_contain(self, batch: LineBatch) -> BoolArray:
-        everywhere = np.ones(len(batch), bool)
-        maybe = everywhere.copy()
-        for position in self._positions(batch, everywhere):
+        maybe = np.ones(len(batch), bool)
+        for position in self._positions(batch):
             maybe &= (self._bits[position >> 3] >> (position & 7).astype(np.uint8)) & 1 == 1
         return maybe
 
-    def _positions(self, batch: LineBatch, rows: BoolArray) -> list[npt.NDArray[np.uint64]]:
-        codes, claim_ids = batch.factorized("claim_id")
-        by_claim = np.array([hash(c) for c in claim_ids.tolist()], dtype=np.int64).view(np.uint64)
-        line = batch.line_number[rows].clip(INVALID, None).astype(np.uint64)
-        with np.errstate(over="ignore"):
-            key = by_claim[codes[rows]] * _MULTIPLIERS[0] + line
-            key ^= key >> np.uint64(31)
-            return [(key * m) >> _SHIFT for m in _MULTIPLIERS]
+    def _positions(self, batch: LineBatch) -> list[npt.NDArray[np.uint64]]:
+        """The bits of each row's key (computed once per batch: asked, then added)."""
+        if "seen_positions" not in batch.memo:
+            codes, claim_ids = batch.factorized("claim_id")
+            hashes = np.fromiter(map(hash, claim_ids), np.int64, count=len(claim_ids))
+            line = batch.line_number.clip(INVALID, None).astype(np.uint64)
+            with np.errstate(over="ignore"):
+                key = hashes.view(np.uint64)[codes] * _MULTIPLIERS[0] + line
+                key ^= key >> np.uint64(31)
+                batch.memo["seen_positions"] = [(key * m) >> _SHIFT for m in _MULTIPLIERS]
+        positions: list[npt.NDArray[np.uint64]] = batch.memo["seen_positions"]
+        return positions
