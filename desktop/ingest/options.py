@@ -24,7 +24,7 @@ class StoredImport:
     rows_stored: int
     lines_new: int
     lines_updated: int
-    payer_ids: frozenset[int]  # canonical payers of the stored rows
+    payer_ids: frozenset[int]  # canonical payers the file names
 
 
 # A hook runs in the import's transaction: what it writes commits with the import, and
