@@ -9,7 +9,7 @@ Writes a demo claims CSV (``desktop.demo``), then in the same run:
 - ``upstream import`` of the same file into a new encrypted store, in a child
   process, whose peak memory (``ru_maxrss``) is read from the kernel.
 
-Each is run twice, alternating, and the faster of each is compared, so that a
+Each is run five times, alternating, and the faster of each is compared, so that a
 burst of load from other processes on the machine skews the ratio less. Prints
 lines per second, peak memory of the importing process (and of its reader process,
 sampled from /proc: see ``process_memory``) and the ratio to the floor.
@@ -29,7 +29,7 @@ from pathlib import Path
 
 SQLITE3 = "/usr/bin/sqlite3"
 PASSPHRASE = "benchmark passphrase"
-ROUNDS = 3
+ROUNDS = 5
 
 
 def main() -> int:
