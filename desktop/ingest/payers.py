@@ -190,19 +190,7 @@ def remove_payer_mapping(
     session.delete(mapping)
     session.flush()
     own, created = _payer_named(session, own_name, clock)
-    if own.id == old_payer_id:
-        # The raw name already names its payer: keep the mapping as an automatic one.
-        session.add(
-            PayerMapping(
-                raw_key=key,
-                raw_name=own_name,
-                payer_id=own.id,
-                source="auto",
-                updated_at=iso_utc(clock()),
-            )
-        )
-        session.flush()
-        return _unchanged(session, key, before)
+    # The name goes back to an automatic mapping onto the payer named after it.
     session.add(
         PayerMapping(
             raw_key=key,
@@ -213,7 +201,8 @@ def remove_payer_mapping(
         )
     )
     session.flush()
-    rekeyed = _rekey_lines(session, old_payer_id, own.id, {key})
+    moved = own.id != old_payer_id
+    rekeyed = _rekey_lines(session, old_payer_id, own.id, {key}) if moved else 0
     removed = _drop_if_unused(session, old_payer_id, own.id)
     return _record(
         session,
