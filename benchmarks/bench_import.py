@@ -40,7 +40,7 @@ def main() -> int:
         "--reader-process",
         choices=("auto", "always", "never"),
         default="auto",
-        help="read and prepare in a second process (auto: when a core is spare)",
+        help="read and prepare in a second process (auto: for a large file, with 2+ cores)",
     )
     parser.add_argument(
         "--child", nargs=3, metavar=("STORE", "FILE", "MODE"), help=argparse.SUPPRESS

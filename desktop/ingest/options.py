@@ -45,5 +45,5 @@ class ImportOptions:
     clock: Clock = utc_now
     display_name: str | None = None  # how results name the file (default: the path as given)
     # Read and prepare a CSV in a second process while this one writes ("auto": for a
-    # large file when the machine has a core to spare; see ``worker``).
+    # large file on a machine with two cores or more; see ``worker``).
     reader_process: ReaderProcess = "auto"
