@@ -1,0 +1,64 @@
+"""``upstream demo-data`` through the installed console script."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from desktop.demo import CSV_COLUMNS, PHI_CANARY_COLUMNS, DemoTruth
+from tests.helpers.cli import run_cli
+
+
+def test_writes_the_csv_and_its_truth_and_exits_0(tmp_path: Path) -> None:
+    out = tmp_path / "claims.csv"
+    result = run_cli(
+        "demo-data", "--out", out, "--seed", "4", "--lines", "3000", "--months", "4",
+        "--as-of", "2026-10-31", "--json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["lines"] == 3000
+    assert summary["out"] == str(out)
+    assert summary["truth"] == str(tmp_path / "claims.truth.json")
+    assert summary["as_of"] == "2026-10-31"
+    assert summary["stable"] is False
+    assert {c["kind"] for c in summary["changes"]} == {
+        "denial_rate", "allowed_per_unit", "paid_to_allowed", "denial_reason_mix", "payment_lag",
+    }  # fmt: skip
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert len(rows) == 3001
+    truth = DemoTruth.from_json((tmp_path / "claims.truth.json").read_text(encoding="utf-8"))
+    assert truth.lines == 3000 and len(truth.changes) == 5
+
+
+def test_contract_options_alone_work(tmp_path: Path) -> None:
+    out = tmp_path / "demo.csv"
+    result = run_cli("demo-data", "--out", out, "--lines", "500")
+    assert result.returncode == 0, result.stderr
+    assert str(out) in result.stdout
+    assert out.exists() and (tmp_path / "demo.truth.json").exists()
+
+
+def test_stable_truth_file_and_phi_canary_options(tmp_path: Path) -> None:
+    out, truth_path = tmp_path / "stable.csv", tmp_path / "elsewhere" / "truth.json"
+    result = run_cli(
+        "demo-data", "--out", out, "--lines", "800", "--stable", "--phi-canary",
+        "--truth", truth_path, "--json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["changes"] == []
+    truth = DemoTruth.from_json(truth_path.read_text(encoding="utf-8"))
+    assert truth.stable
+    header = out.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert set(PHI_CANARY_COLUMNS) <= set(header)
+
+
+def test_bad_values_are_usage_errors(tmp_path: Path) -> None:
+    out = tmp_path / "x.csv"
+    assert run_cli("demo-data", "--out", out, "--lines", "0").returncode == 2
+    assert run_cli("demo-data", "--out", out, "--as-of", "31/10/2026").returncode == 2
+    assert run_cli("demo-data", "--lines", "10").returncode == 2
+    assert not out.exists()
