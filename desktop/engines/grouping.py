@@ -1,0 +1,47 @@
+"""Vectorised group-by helpers: counts, medians and per-group slices by integer key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+def counts(keys: IntArray, n_groups: int) -> IntArray:
+    out: IntArray = np.bincount(keys, minlength=n_groups).astype(np.int64)
+    return out
+
+
+def sums(keys: IntArray, values: FloatArray, n_groups: int) -> FloatArray:
+    out: FloatArray = np.bincount(keys, weights=values, minlength=n_groups).astype(np.float64)
+    return out
+
+
+def medians(keys: IntArray, values: FloatArray, n_groups: int) -> FloatArray:
+    """The median of ``values`` per key (NaN for keys without values)."""
+    out = np.full(n_groups, np.nan)
+    if len(keys) == 0:
+        return out
+    order = np.lexsort((values, keys))
+    sorted_keys, sorted_values = keys[order], values[order]
+    groups, first, size = np.unique(sorted_keys, return_index=True, return_counts=True)
+    low = first + (size - 1) // 2
+    high = first + size // 2
+    out[groups] = (sorted_values[low] + sorted_values[high]) / 2.0
+    return out
+
+
+def slices(
+    keys: IntArray, values: FloatArray, wanted: IntArray
+) -> Iterator[tuple[int, FloatArray]]:
+    """(key, that key's values) for every key in ``wanted`` (empty arrays included)."""
+    order = np.argsort(keys, kind="stable")
+    sorted_keys, sorted_values = keys[order], values[order]
+    lo = np.searchsorted(sorted_keys, wanted, side="left")
+    hi = np.searchsorted(sorted_keys, wanted, side="right")
+    for key, a, b in zip(wanted.tolist(), lo.tolist(), hi.tolist(), strict=True):
+        yield key, sorted_values[a:b]
