@@ -12,7 +12,8 @@ Per metric, the lines that count:
 - ``denial_rate``: decided lines; an event is a denied line.
 - ``allowed_per_unit``: decided, not denied, with an allowed amount > 0 and units > 0.
 - ``paid_to_allowed``: those of the previous set that carry a paid amount.
-- ``denial_reason_mix``: denied lines that carry a reason.
+- ``denial_reason_mix``: denied lines that carry a reason, each claim and reason once
+  (a claim denied as a whole for one reason is one decision, not one per line).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from desktop.engines import grouping
 from desktop.engines.columns import MISSING, NO_REASON, ClaimColumns
 from desktop.engines.windows import AnalysisWindows, Mask, Outcomes
 
@@ -71,6 +73,9 @@ class DriftData:
             per_unit = np.where(allowed_ok, cols.allowed_cents / 100.0 / cols.units, np.nan)
             ratio = np.where(ratio_ok, cols.paid_cents / cols.allowed_cents, np.nan)
         reasons_ok = outcomes.denied & (cols.denial_reason != NO_REASON)
+        if cols.claim is not None:
+            # A whole claim denied for one reason is one decision, not one per line.
+            reasons_ok = grouping.first_of_each(reasons_ok, cols.claim, cols.denial_reason)
 
         def lines_in(window_mask: Mask) -> WindowLines:
             decided = outcomes.decided & window_mask

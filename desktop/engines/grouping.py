@@ -45,3 +45,20 @@ def slices(
     hi = np.searchsorted(sorted_keys, wanted, side="right")
     for key, a, b in zip(wanted.tolist(), lo.tolist(), hi.tolist(), strict=True):
         yield key, sorted_values[a:b]
+
+
+def first_of_each(
+    lines: npt.NDArray[np.bool_], *keys: npt.NDArray[np.integer]
+) -> npt.NDArray[np.bool_]:
+    """``lines`` keeping only the first line of each distinct combination of ``keys``."""
+    index = np.flatnonzero(lines)
+    if len(index) == 0:
+        return lines.copy()
+    columns = [k[index] for k in keys]
+    order = np.lexsort(columns[::-1])
+    stacked = np.stack([c[order] for c in columns])
+    first = np.ones(len(order), np.bool_)
+    first[1:] = (stacked[:, 1:] != stacked[:, :-1]).any(axis=0)
+    kept = np.zeros(len(lines), np.bool_)
+    kept[index[order[first]]] = True
+    return kept

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import zlib
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,7 +40,7 @@ from desktop.store.models.claim_columns import BLOCK_LINES
 log = logging.getLogger(__name__)
 
 # Bump when the encoding of a block changes: blocks of another format are rebuilt.
-FORMAT = 1
+FORMAT = 2
 
 ALL_FIELDS: tuple[str, ...] = (
     "payer",
@@ -54,9 +55,10 @@ ALL_FIELDS: tuple[str, ...] = (
     "units",
     "status",
     "denial_reason",
+    "claim",
 )
 _INT32_FIELDS = ("date_of_service", "submitted_date", "decision_date", "paid_date")
-_INT64_FIELDS = ("billed_cents", "allowed_cents", "paid_cents")
+_INT64_FIELDS = ("billed_cents", "allowed_cents", "paid_cents", "claim")
 _DICTIONARY_FIELDS = ("cpt", "denial_reason")
 
 # A block's lines come back as one text per column, built by SQLite and parsed in C:
@@ -74,7 +76,7 @@ _INTEGERS = (
     f"coalesce(allowed_cents, {MISSING})",
     f"coalesce(paid_cents, {MISSING})",
 )
-_JSON = ("units", "cpt", "carc_codes")
+_JSON = ("units", "cpt", "carc_codes", "claim_id")
 _BLOCK_SQL = (
     "SELECT count(*), max(id), "
     + ", ".join(f"group_concat({expression}, ',')" for expression in _INTEGERS)
@@ -148,6 +150,8 @@ def load_claim_columns(
 ) -> ClaimColumns:
     """Every stored line as columns (only ``fields`` are read; the others are MISSING).
 
+    ``claim`` is a 64-bit fingerprint of the claim id: lines of one claim share it.
+
     Run it in one read session, so that every block comes from the same snapshot of
     the store. ``verify`` also counts ``claim_line`` and fails loudly on a mismatch.
     """
@@ -201,8 +205,25 @@ def _build_block(con: Any, number: int) -> _Block:
     if not count:
         return _Block(number, 0, 0)
     integers = [np.fromstring(t, dtype=np.int64, sep=",") for t in texts[: len(_INTEGERS)]]
-    units, cpt, carc = (json.loads(t) for t in texts[len(_INTEGERS) :])
-    return _block_from_values(number, int(max_id), integers, units, cpt, carc)
+    units, cpt, carc, claim_ids = (json.loads(t) for t in texts[len(_INTEGERS) :])
+    block = _block_from_values(number, int(max_id), integers, units, cpt, carc)
+    block.columns["claim"] = encode_ints(claim_fingerprints(claim_ids), missing=None)
+    return block
+
+
+def claim_fingerprints(claim_ids: Sequence[str]) -> npt.NDArray[np.int64]:
+    """A 64-bit fingerprint per claim id (CRC-32 and Adler-32 of its UTF-8 bytes).
+
+    Equal ids give equal fingerprints in every block and every process (Python's own
+    ``hash`` is salted per process). Claim ids of one office differ in a few
+    characters, which CRC-32 always tells apart; a rare collision would only merge two
+    claims in the count of independent payments.
+    """
+    encoded = [c.encode() for c in claim_ids]
+    high = np.fromiter(map(zlib.crc32, encoded), dtype=np.uint64, count=len(encoded))
+    low = np.fromiter(map(zlib.adler32, encoded), dtype=np.uint64, count=len(encoded))
+    out: npt.NDArray[np.int64] = ((high << np.uint64(32)) | low).view(np.int64)
+    return out
 
 
 def _block_from_values(
@@ -338,8 +359,10 @@ def _assemble(
             arrays[name] = _concat(blocks, name, total, np.int32)
         else:
             arrays[name] = _concat(blocks, name, total, np.int64)
+    claim = arrays.pop("claim")
     return ClaimColumns(
         **arrays,
+        claim=claim if "claim" in wanted else None,
         payer_names=payer_names if "payer" in wanted else (),
         cpt_codes=dictionaries["cpt"],
         reason_codes=dictionaries["denial_reason"],

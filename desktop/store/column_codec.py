@@ -46,7 +46,9 @@ def encode_ints(values: npt.NDArray[np.integer], *, missing: int | None = MISSIN
     kept = as64[present]
     base = int(kept.min())
     span = int(kept.max()) - base
-    dtype = next(t for t in _INT_TYPES if span <= np.iinfo(np.dtype(t)).max)
+    if span > np.iinfo(np.int64).max:  # e.g. fingerprints: no offset can be narrower
+        base = 0
+    dtype = next((t for t in _INT_TYPES if span <= np.iinfo(np.dtype(t)).max), "<i8")
     offsets = as64 - base
     if not present.all():
         offsets[~present] = np.iinfo(np.dtype(dtype)).min

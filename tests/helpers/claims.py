@@ -20,7 +20,7 @@ _INSERT = (
     "INSERT INTO claim_line (claim_id, line_number, payer_raw, payer_id, cpt, units, "
     "date_of_service, submitted_date, decision_date, paid_date, billed_cents, allowed_cents, "
     "paid_cents, status, carc_codes, source_format, first_import_id, last_import_id) "
-    "VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'csv', ?, ?)"
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'csv', ?, ?)"
 )
 
 
@@ -56,12 +56,17 @@ def _value(x: Any) -> Any:
 def rows_of(
     cols: ClaimColumns, payer_ids: dict[str, int], *, import_id: str, claim_prefix: str
 ) -> Iterator[tuple[Any, ...]]:
+    """Rows for ``_INSERT``; lines sharing a ``cols.claim`` value become lines of one claim."""
+    line_numbers: dict[int, int] = {}
     for i in range(len(cols)):
+        claim = i if cols.claim is None else int(cols.claim[i])
+        line_numbers[claim] = line_numbers.get(claim, 0) + 1
         payer = cols.payer_names[int(cols.payer[i])]
         reason_index = int(cols.denial_reason[i])
         reason = None if reason_index == NO_REASON else cols.reason_codes[reason_index]
         yield (
-            f"{claim_prefix}{i}",
+            f"{claim_prefix}{claim}",
+            line_numbers[claim],
             payer,
             payer_ids[payer],
             cols.cpt_codes[int(cols.cpt[i])],

@@ -28,7 +28,7 @@ def decoded(cols: ClaimColumns) -> dict[str, list[object]]:
     out: dict[str, list[object]] = {
         name: getattr(cols, name).tolist()
         for name in ALL_FIELDS
-        if name not in ("payer", "cpt", "denial_reason")
+        if name not in ("payer", "cpt", "denial_reason", "claim")
     }
     out["payer"] = [cols.payer_names[i] for i in cols.payer]
     out["cpt"] = [cols.cpt_codes[i] for i in cols.cpt]
@@ -159,3 +159,16 @@ def test_refresh_reports_progress(filled: tuple[Path, ClaimColumns]) -> None:
     with open_store(path, PASSPHRASE) as store, store.write() as session:
         refresh_claim_columns(session, progress=progress)
     assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_lines_of_one_claim_share_a_claim_fingerprint(store_path: Path) -> None:
+    cols = random_columns(6, seed=3)
+    cols = ClaimColumns(**{**cols.__dict__, "claim": np.array([7, 7, 8, 9, 9, 9], np.int64)})
+    con = open_connection(store_path, PASSPHRASE)
+    store_lines(con, cols)
+    con.close()
+    for loaded in (load(store_path), (refresh(store_path), load(store_path))[1]):
+        claim = loaded.claim
+        assert claim is not None
+        assert claim[0] == claim[1] != claim[2] != claim[3] == claim[4] == claim[5]
+    assert load(store_path, fields=("payer",)).claim is None

@@ -21,6 +21,7 @@ from desktop.store.column_codec import (
         ([20_000, 20_128], "<i2", 20_000),  # span 128 does not
         ([0, 2**31], "<i8", 0),
         ([-5, 5, 3], "<i1", -5),
+        ([-(2**63) + 5, 2**63 - 1], "<i8", 0),  # a span wider than int64 keeps raw values
     ],
 )
 def test_integers_take_the_narrowest_exact_type(values: list[int], dtype: str, base: int) -> None:

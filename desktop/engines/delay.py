@@ -1,0 +1,367 @@
+"""DelayGuard: which payers pay later than before, and how much cash that holds back.
+
+Cohorts are the lines *submitted* in the baseline and in the current window (a
+payment delay is a property of when a claim was sent). Days to pay run from
+submission to payment. A line not paid at as-of is *censored* at its age, not
+dropped: the median of the paid lines alone only sees the fast payments and
+understates a slowdown. Kaplan-Meier (``scipy.stats.ecdf`` on ``CensoredData``) gives
+each cohort's median and 90th percentile; the log-rank test (``scipy.stats.logrank``)
+compares the two curves, using the censored lines too. Denied lines are left out:
+they will not be paid at all, which is DriftWatch's business.
+
+A current cohort's percentile may not be reached yet (half of it still unpaid when
+the youngest claims are days old): the estimate is then a lower bound ("more than N
+days"), reported as such, and the shift is judged on that bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import stats
+
+from desktop.engines.columns import MISSING, ClaimColumns
+from desktop.engines.delay_config import DelayConfig
+from desktop.engines.stats import Alternative, TestOutcome, benjamini_hochberg
+from desktop.engines.windows import AnalysisWindows, Mask, Outcomes
+
+FloatArray = npt.NDArray[np.float64]
+MEDIAN = "days_to_pay_median"
+P90 = "days_to_pay_p90"
+SEVERITIES = ("low", "medium", "high")
+
+
+@dataclass(frozen=True)
+class Percentile:
+    """A Kaplan-Meier percentile of days to pay; ``reached`` False = a lower bound."""
+
+    days: float
+    reached: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return {"days": self.days, "reached": self.reached}
+
+
+@dataclass(frozen=True)
+class Cohort:
+    lines: int
+    paid: int
+    censored: int
+    median: Percentile | None
+    p90: Percentile | None
+    naive_median: float | None  # median of the paid lines only, for comparison
+    curve_days: tuple[int, ...]  # the survival curve: share still unpaid after each day
+    curve_unpaid: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class DelayTest:
+    payer: int
+    baseline: Cohort
+    current: Cohort
+    outcome: TestOutcome
+    metric: str  # which percentile moved enough (median first), or MEDIAN if neither did
+    shift_days: float
+    large_enough: bool
+    cash_delayed: float  # dollars
+
+
+@dataclass(frozen=True)
+class DelayFinding:
+    payer: str
+    metric: str
+    baseline: float
+    current: float
+    current_reached: bool  # False: ``current`` is a lower bound
+    n_baseline: int
+    n_current: int
+    censored_current: int
+    p_value: float
+    q_value: float
+    cash_delayed: float
+    severity: str
+    baseline_cohort: Cohort
+    current_cohort: Cohort
+
+
+@dataclass(frozen=True)
+class DelayResult:
+    findings: tuple[DelayFinding, ...]
+    tests: tuple[DelayTest, ...]
+
+
+def run_delay(
+    cols: ClaimColumns, windows: AnalysisWindows, config: DelayConfig | None = None
+) -> DelayResult:
+    """DelayGuard alone (FDR over its own tests); the analysis service pools the FDR."""
+    settings = config or DelayConfig()
+    tests = delay_tests(cols, windows, settings)
+    q_values = benjamini_hochberg([t.outcome.p_value for t in tests]).tolist()
+    return DelayResult(tuple(delay_findings(cols, tests, q_values, settings)), tuple(tests))
+
+
+def delay_tests(
+    cols: ClaimColumns, windows: AnalysisWindows, config: DelayConfig
+) -> list[DelayTest]:
+    outcomes = Outcomes.at(cols, windows.as_of)
+    sent = cols.submitted_date
+    in_windows = windows.baseline.contains(sent) | windows.current.contains(sent)
+    payable = ~outcomes.denied & (sent <= windows.as_of) & in_windows
+    claims = one_per_claim(cols.claim, payable)
+    days, paid = _durations(cols, outcomes, windows.as_of)
+    weekday = (cols.submitted_date.astype(np.int64) + EPOCH_WEEKDAY) % 7
+    matched = _matched_follow_up(cols.submitted_date, windows)
+    alternative: Alternative = "less" if config.adverse_only else "two-sided"
+    tests = []
+    for payer in range(len(cols.payer_names)):
+        mine = claims & (cols.payer == payer)
+        base = mine & windows.baseline.contains(cols.submitted_date)
+        cur = mine & windows.current.contains(cols.submitted_date)
+        if base.sum() < config.min_cohort_baseline or cur.sum() < config.min_cohort_current:
+            continue
+        # The test compares the current cohort with the baseline censored the same way
+        # (see _matched_follow_up); the reported curves use all the baseline shows.
+        seen = np.minimum(days[base], matched[base])
+        seen_paid = paid[base] & (days[base] <= matched[base])
+        result = stats.logrank(
+            _censored(days[cur], paid[cur]), _censored(seen, seen_paid), alternative=alternative
+        )
+        base_curve = km_curve(days[base], paid[base], weekday[base], config.curve_days)
+        cur_curve = km_curve(days[cur], paid[cur], weekday[cur], config.curve_days)
+        baseline = _cohort(base_curve, days[base], paid[base])
+        current = _cohort(cur_curve, days[cur], paid[cur])
+        metric, shift, large = _shift(baseline, current, config)
+        tests.append(
+            DelayTest(
+                payer=payer,
+                baseline=baseline,
+                current=current,
+                # x = current: "less" means its payment rate is lower, i.e. slower.
+                outcome=TestOutcome(float(result.pvalue), float(result.statistic), "logrank"),
+                metric=metric,
+                shift_days=shift,
+                large_enough=large,
+                cash_delayed=_cash_delayed(
+                    cols, payable & (cols.payer == payer), days, paid, base_curve, windows
+                ),
+            )
+        )
+    return tests
+
+
+EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday (Monday = 0)
+
+
+def one_per_claim(claim: npt.NDArray[np.int64] | None, lines: Mask) -> Mask:
+    """``lines`` keeping the first line of each claim (all of them without claim ids).
+
+    A payer pays a claim's lines together: they are one observation of days to pay,
+    and counting each line would make the log-rank test several times too confident.
+    """
+    if claim is None:
+        return lines
+    index = np.flatnonzero(lines)
+    _, first = np.unique(claim[index], return_index=True)
+    kept = np.zeros(len(lines), np.bool_)
+    kept[index[first]] = True
+    return kept
+
+
+def _matched_follow_up(submitted: npt.NDArray[np.int32], windows: AnalysisWindows) -> FloatArray:
+    """For baseline lines: the days a line would have had if sent in the current window.
+
+    Each baseline day maps to the day at the same relative place in the current window,
+    moved to the same weekday. Payers pay on set weekdays, so a cohort censored at
+    as-of loses its late-in-the-week claims first; censoring the baseline the same way
+    keeps the log-rank test comparing like with like.
+    """
+    base, cur = windows.baseline, windows.current
+    relative = (submitted.astype(np.int64) - base.start) / base.days
+    target = cur.start + np.floor(relative * cur.days)
+    virtual = submitted + np.round((target - submitted) / 7.0) * 7.0
+    virtual = np.where(virtual > cur.end, virtual - 7, virtual)
+    virtual = np.where(virtual < cur.start, virtual + 7, virtual)
+    follow_up: FloatArray = (windows.as_of - virtual).astype(np.float64)
+    return follow_up
+
+
+def _durations(cols: ClaimColumns, outcomes: Outcomes, as_of: int) -> tuple[FloatArray, Mask]:
+    """Days from submission to payment, or to as-of for lines not paid by then."""
+    end = np.where(outcomes.paid, cols.paid_date, as_of)
+    days: FloatArray = np.maximum(end - cols.submitted_date, 0).astype(np.float64)
+    return days, outcomes.paid
+
+
+def _censored(days: FloatArray, paid: Mask) -> Any:
+    return stats.CensoredData(uncensored=days[paid], right=days[~paid])
+
+
+@dataclass(frozen=True)
+class Curve:
+    """Share of a cohort still unpaid after each whole day ``0..len-1``."""
+
+    unpaid: FloatArray
+
+    def at(self, days: FloatArray) -> FloatArray:
+        index = np.clip(days.astype(np.int64), 0, len(self.unpaid) - 1)
+        out: FloatArray = self.unpaid[index]
+        return out
+
+
+def km_curve(days: FloatArray, paid: Mask, weekday: npt.NDArray[np.int64], horizon: int) -> Curve:
+    """Kaplan-Meier per weekday of submission, averaged with the weekdays' weights.
+
+    Payment runs on set weekdays make days-to-pay depend on the weekday a claim was
+    sent; the youngest claims (the most censored) are a few particular weekdays, so a
+    pooled curve would be biased. Averaging per-weekday curves removes that.
+    """
+    last = int(max(days.max(initial=0), horizon))
+    grid = np.arange(0, last + 1, dtype=np.float64)
+    unpaid = np.zeros(len(grid))
+    for w in range(7):
+        members = weekday == w
+        if not members.any():
+            continue
+        if not paid[members].any():
+            unpaid += members.sum() * np.ones(len(grid))
+            continue
+        sf = stats.ecdf(_censored(days[members], paid[members])).sf
+        unpaid += members.sum() * np.asarray(sf.evaluate(grid))
+    return Curve(unpaid / max(len(days), 1))
+
+
+def _percentile(curve: Curve, share_paid: float, follow_up: float) -> Percentile | None:
+    """The first day by which ``share_paid`` of the cohort was paid, else a lower bound."""
+    horizon = int(follow_up)
+    hit = np.flatnonzero(curve.unpaid[: horizon + 1] <= 1.0 - share_paid + 1e-12)
+    if len(hit):
+        return Percentile(float(hit[0]), True)
+    return Percentile(float(follow_up), False) if follow_up > 0 else None
+
+
+def _cohort(curve: Curve, days: FloatArray, paid: Mask) -> Cohort:
+    follow_up = float(days.max()) if len(days) else 0.0
+    shown = int(min(follow_up, len(curve.unpaid) - 1))
+    return Cohort(
+        lines=len(days),
+        paid=int(paid.sum()),
+        censored=int((~paid).sum()),
+        median=_percentile(curve, 0.5, follow_up),
+        p90=_percentile(curve, 0.9, follow_up),
+        naive_median=float(np.median(days[paid])) if paid.any() else None,
+        curve_days=tuple(range(shown + 1)),
+        curve_unpaid=tuple(round(float(u), 4) for u in curve.unpaid[: shown + 1]),
+    )
+
+
+def _shift(baseline: Cohort, current: Cohort, config: DelayConfig) -> tuple[str, float, bool]:
+    """Which percentile moved by at least its floor (the median first), and by how much.
+
+    A current percentile not reached yet is a lower bound: the shift is then "at
+    least" that much, which is enough to pass a floor but never to exaggerate one.
+    """
+    best: tuple[str, float, bool] | None = None
+    for metric, before, after, floor in (
+        (MEDIAN, baseline.median, current.median, config.min_median_shift_days),
+        (P90, baseline.p90, current.p90, config.min_p90_shift_days),
+    ):
+        if before is None or after is None or not before.reached:
+            continue
+        shift = after.days - before.days
+        if not after.reached and shift < 0:
+            continue  # a bound below the baseline says nothing yet
+        passes = shift >= floor if config.adverse_only else abs(shift) >= floor
+        if passes:
+            return metric, shift, True
+        if best is None:
+            best = (metric, shift, False)
+    return best or (MEDIAN, 0.0, False)
+
+
+def _cash_delayed(
+    cols: ClaimColumns,
+    lines: Mask,
+    days: FloatArray,
+    paid: Mask,
+    baseline_curve: Curve,
+    windows: AnalysisWindows,
+) -> float:
+    """Dollars the baseline curve says should have arrived by as-of, but have not.
+
+    Each current line is expected to pay what it paid, else its allowed amount, else
+    its charge times the payer's baseline paid-to-billed ratio; the baseline curve
+    gives the share of that expected by the line's age. Dollars add up line by line,
+    so every line of ``lines`` (the payer's payable lines) counts here.
+    """
+    baseline = lines & windows.baseline.contains(cols.submitted_date)
+    current = lines & windows.current.contains(cols.submitted_date)
+    base_paid = baseline & paid & (cols.paid_cents != MISSING)
+    billed = float(cols.billed_cents[base_paid].sum())
+    ratio = float(cols.paid_cents[base_paid].sum()) / billed if billed else 0.0
+    amount = np.where(
+        paid[current] & (cols.paid_cents[current] != MISSING),
+        cols.paid_cents[current],
+        np.where(
+            cols.allowed_cents[current] != MISSING,
+            cols.allowed_cents[current],
+            cols.billed_cents[current] * ratio,
+        ),
+    ).astype(np.float64)
+    age = (windows.as_of - cols.submitted_date[current]).astype(np.float64)
+    share = 1.0 - baseline_curve.at(age)
+    expected = float((amount * share).sum())
+    arrived = float(amount[paid[current]].sum())
+    return round(max(0.0, expected - arrived) / 100.0, 2)
+
+
+def delay_findings(
+    cols: ClaimColumns,
+    tests: Sequence[DelayTest],
+    q_values: Sequence[float | None],
+    config: DelayConfig,
+) -> list[DelayFinding]:
+    findings = []
+    for test, q in zip(tests, q_values, strict=True):
+        if q is None or q > config.q_level or not test.large_enough:
+            continue
+        before = test.baseline.median if test.metric == MEDIAN else test.baseline.p90
+        after = test.current.median if test.metric == MEDIAN else test.current.p90
+        if before is None or after is None:
+            continue
+        findings.append(
+            DelayFinding(
+                payer=cols.payer_names[test.payer],
+                metric=test.metric,
+                baseline=before.days,
+                current=after.days,
+                current_reached=after.reached,
+                n_baseline=test.baseline.lines,
+                n_current=test.current.lines,
+                censored_current=test.current.censored,
+                p_value=test.outcome.p_value,
+                q_value=float(q),
+                cash_delayed=test.cash_delayed,
+                severity=_severity(test, config),
+                baseline_cohort=test.baseline,
+                current_cohort=test.current,
+            )
+        )
+    findings.sort(key=lambda f: (-SEVERITIES.index(f.severity), -f.cash_delayed))
+    return findings
+
+
+def _severity(test: DelayTest, config: DelayConfig) -> str:
+    floor = config.min_median_shift_days if test.metric == MEDIAN else config.min_p90_shift_days
+    by_cash = (
+        2
+        if test.cash_delayed >= config.high_cash_delayed
+        else 1
+        if test.cash_delayed >= config.medium_cash_delayed
+        else 0
+    )
+    by_shift = 2 if test.shift_days >= 3 * floor else 1 if test.shift_days >= 2 * floor else 0
+    return SEVERITIES[max(by_cash, by_shift)]
