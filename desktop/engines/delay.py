@@ -66,6 +66,7 @@ class DelayTest:
     outcome: TestOutcome
     metric: str  # which percentile moved enough (median first), or MEDIAN if neither did
     shift_days: float
+    shift_at_share: float  # 0.5 for the median; lower when the median is not reached yet
     large_enough: bool
     cash_delayed: float  # dollars
 
@@ -84,6 +85,8 @@ class DelayFinding:
     q_value: float
     cash_delayed: float
     severity: str
+    shift_days: float  # the estimated slowdown (see DelayTest.shift_at_share)
+    shift_at_share: float
     baseline_cohort: Cohort
     current_cohort: Cohort
 
@@ -104,37 +107,77 @@ def run_delay(
     return DelayResult(tuple(delay_findings(cols, tests, q_values, settings)), tuple(tests))
 
 
+@dataclass(frozen=True)
+class _Lines:
+    """The payable lines submitted in either window, one payer's at a time."""
+
+    sent: npt.NDArray[np.int32]
+    days: FloatArray
+    paid: Mask
+    weekday: npt.NDArray[np.int64]
+    matched: FloatArray
+    base: Mask
+    cur: Mask
+    claim: Mask  # the line that stands for its claim
+    paid_cents: npt.NDArray[np.int64]
+    allowed_cents: npt.NDArray[np.int64]
+    billed_cents: npt.NDArray[np.int64]
+
+
+def _payer_lines(cols: ClaimColumns, windows: AnalysisWindows) -> dict[int, _Lines]:
+    outcomes = Outcomes.at(cols, windows.as_of)
+    sent = cols.submitted_date
+    base, cur = windows.baseline.contains(sent), windows.current.contains(sent)
+    payable = ~outcomes.denied & (base | cur)
+    claims = one_per_claim(cols.claim, payable)
+    index = np.flatnonzero(payable)
+    index = index[np.argsort(cols.payer[index], kind="stable")]
+    payers, first = np.unique(cols.payer[index], return_index=True)
+    days, paid = _durations(cols, outcomes, windows.as_of)
+    out = {}
+    for payer, rows in zip(payers.tolist(), np.split(index, first[1:]), strict=True):
+        out[payer] = _Lines(
+            sent=sent[rows],
+            days=days[rows],
+            paid=paid[rows],
+            weekday=(sent[rows].astype(np.int64) + EPOCH_WEEKDAY) % 7,
+            matched=_matched_follow_up(sent[rows], windows),
+            base=base[rows],
+            cur=cur[rows],
+            claim=claims[rows],
+            paid_cents=cols.paid_cents[rows],
+            allowed_cents=cols.allowed_cents[rows],
+            billed_cents=cols.billed_cents[rows],
+        )
+    return out
+
+
 def delay_tests(
     cols: ClaimColumns, windows: AnalysisWindows, config: DelayConfig
 ) -> list[DelayTest]:
-    outcomes = Outcomes.at(cols, windows.as_of)
-    sent = cols.submitted_date
-    in_windows = windows.baseline.contains(sent) | windows.current.contains(sent)
-    payable = ~outcomes.denied & (sent <= windows.as_of) & in_windows
-    claims = one_per_claim(cols.claim, payable)
-    days, paid = _durations(cols, outcomes, windows.as_of)
-    weekday = (cols.submitted_date.astype(np.int64) + EPOCH_WEEKDAY) % 7
-    matched = _matched_follow_up(cols.submitted_date, windows)
     alternative: Alternative = "less" if config.adverse_only else "two-sided"
     tests = []
-    for payer in range(len(cols.payer_names)):
-        mine = claims & (cols.payer == payer)
-        base = mine & windows.baseline.contains(cols.submitted_date)
-        cur = mine & windows.current.contains(cols.submitted_date)
+    for payer, lines in _payer_lines(cols, windows).items():
+        base, cur = lines.claim & lines.base, lines.claim & lines.cur
         if base.sum() < config.min_cohort_baseline or cur.sum() < config.min_cohort_current:
             continue
+        days, paid = lines.days, lines.paid
         # The test compares the current cohort with the baseline censored the same way
         # (see _matched_follow_up); the reported curves use all the baseline shows.
-        seen = np.minimum(days[base], matched[base])
-        seen_paid = paid[base] & (days[base] <= matched[base])
+        seen = np.minimum(days[base], lines.matched[base])
+        seen_paid = paid[base] & (days[base] <= lines.matched[base])
         result = stats.logrank(
             _censored(days[cur], paid[cur]), _censored(seen, seen_paid), alternative=alternative
         )
-        base_curve = km_curve(days[base], paid[base], weekday[base], config.curve_days)
-        cur_curve = km_curve(days[cur], paid[cur], weekday[cur], config.curve_days)
+        # The baseline is nearly all paid: one curve. The current cohort is heavily
+        # censored, by weekday of submission: a curve per weekday (see km_curve).
+        base_curve = km_curve(days[base], paid[base], None, config.curve_days)
+        cur_curve = km_curve(days[cur], paid[cur], lines.weekday[cur], config.curve_days)
         baseline = _cohort(base_curve, days[base], paid[base])
         current = _cohort(cur_curve, days[cur], paid[cur])
-        metric, shift, large = _shift(baseline, current, config)
+        metric, shift, share, large = _shift(
+            baseline, current, (base_curve, cur_curve), float(days[cur].max()), config
+        )
         tests.append(
             DelayTest(
                 payer=payer,
@@ -144,10 +187,9 @@ def delay_tests(
                 outcome=TestOutcome(float(result.pvalue), float(result.statistic), "logrank"),
                 metric=metric,
                 shift_days=shift,
+                shift_at_share=share,
                 large_enough=large,
-                cash_delayed=_cash_delayed(
-                    cols, payable & (cols.payer == payer), days, paid, base_curve, windows
-                ),
+                cash_delayed=_cash_delayed(lines, base_curve, windows),
             )
         )
     return tests
@@ -212,15 +254,22 @@ class Curve:
         return out
 
 
-def km_curve(days: FloatArray, paid: Mask, weekday: npt.NDArray[np.int64], horizon: int) -> Curve:
-    """Kaplan-Meier per weekday of submission, averaged with the weekdays' weights.
+def km_curve(
+    days: FloatArray, paid: Mask, weekday: npt.NDArray[np.int64] | None, horizon: int
+) -> Curve:
+    """Kaplan-Meier, per weekday of submission (averaged by weight) when ``weekday`` is given.
 
     Payment runs on set weekdays make days-to-pay depend on the weekday a claim was
     sent; the youngest claims (the most censored) are a few particular weekdays, so a
-    pooled curve would be biased. Averaging per-weekday curves removes that.
+    pooled curve of a heavily censored cohort would be biased. Averaging per-weekday
+    curves removes that.
     """
     last = int(max(days.max(initial=0), horizon))
     grid = np.arange(0, last + 1, dtype=np.float64)
+    if weekday is None:
+        if not paid.any():
+            return Curve(np.ones(len(grid)))
+        return Curve(np.asarray(stats.ecdf(_censored(days, paid)).sf.evaluate(grid)))
     unpaid = np.zeros(len(grid))
     for w in range(7):
         members = weekday == w
@@ -258,63 +307,77 @@ def _cohort(curve: Curve, days: FloatArray, paid: Mask) -> Cohort:
     )
 
 
-def _shift(baseline: Cohort, current: Cohort, config: DelayConfig) -> tuple[str, float, bool]:
+def _shift(
+    baseline: Cohort,
+    current: Cohort,
+    curves: tuple[Curve, Curve],
+    follow_up: float,
+    config: DelayConfig,
+) -> tuple[str, float, float, bool]:
     """Which percentile moved by at least its floor (the median first), and by how much.
 
-    A current percentile not reached yet is a lower bound: the shift is then "at
-    least" that much, which is enough to pass a floor but never to exaggerate one.
+    Returns (metric, shift in days, share paid at which it was measured, large enough).
+    When the current median is not reached yet, the shift is measured at the highest
+    share the current cohort has reached (say 35 % paid): a payer that pays every
+    claim ten days later is ten days later at every share, and waiting until half of
+    the recent claims are paid would report it weeks late.
     """
-    best: tuple[str, float, bool] | None = None
-    for metric, before, after, floor in (
-        (MEDIAN, baseline.median, current.median, config.min_median_shift_days),
-        (P90, baseline.p90, current.p90, config.min_p90_shift_days),
+    best: tuple[str, float, float, bool] | None = None
+    horizon = float(len(curves[0].unpaid) - 1)
+    for metric, nominal, floor in (
+        (MEDIAN, 0.5, config.min_median_shift_days),
+        (P90, 0.9, config.min_p90_shift_days),
     ):
-        if before is None or after is None or not before.reached:
+        share = nominal
+        after = _percentile(curves[1], share, follow_up)
+        if metric == MEDIAN and after is not None and not after.reached:
+            reached = _highest_share_reached(curves[1], follow_up)
+            if reached >= MIN_SHARE_FOR_SHIFT:
+                share = reached
+                after = _percentile(curves[1], share, follow_up)
+        before = _percentile(curves[0], share, horizon)
+        if before is None or after is None or not before.reached or not after.reached:
             continue
         shift = after.days - before.days
-        if not after.reached and shift < 0:
-            continue  # a bound below the baseline says nothing yet
         passes = shift >= floor if config.adverse_only else abs(shift) >= floor
         if passes:
-            return metric, shift, True
+            return metric, shift, share, True
         if best is None:
-            best = (metric, shift, False)
-    return best or (MEDIAN, 0.0, False)
+            best = (metric, shift, share, False)
+    return best or (MEDIAN, 0.0, 0.5, False)
 
 
-def _cash_delayed(
-    cols: ClaimColumns,
-    lines: Mask,
-    days: FloatArray,
-    paid: Mask,
-    baseline_curve: Curve,
-    windows: AnalysisWindows,
-) -> float:
+MIN_SHARE_FOR_SHIFT = 0.1  # below this share paid, a recent cohort says too little yet
+
+
+def _highest_share_reached(curve: Curve, follow_up: float) -> float:
+    """The largest share paid the curve reaches within ``follow_up`` days, in 5 % steps."""
+    paid = 1.0 - float(curve.unpaid[: int(follow_up) + 1].min())
+    return float(np.floor(min(paid, 0.5) * 20.0) / 20.0)
+
+
+def _cash_delayed(lines: _Lines, baseline_curve: Curve, windows: AnalysisWindows) -> float:
     """Dollars the baseline curve says should have arrived by as-of, but have not.
 
     Each current line is expected to pay what it paid, else its allowed amount, else
     its charge times the payer's baseline paid-to-billed ratio; the baseline curve
     gives the share of that expected by the line's age. Dollars add up line by line,
-    so every line of ``lines`` (the payer's payable lines) counts here.
+    so every payable line counts here, not one per claim.
     """
-    baseline = lines & windows.baseline.contains(cols.submitted_date)
-    current = lines & windows.current.contains(cols.submitted_date)
-    base_paid = baseline & paid & (cols.paid_cents != MISSING)
-    billed = float(cols.billed_cents[base_paid].sum())
-    ratio = float(cols.paid_cents[base_paid].sum()) / billed if billed else 0.0
+    base_paid = lines.base & lines.paid & (lines.paid_cents != MISSING)
+    billed = float(lines.billed_cents[base_paid].sum())
+    ratio = float(lines.paid_cents[base_paid].sum()) / billed if billed else 0.0
+    cur = lines.cur
+    paid_now = lines.paid[cur] & (lines.paid_cents[cur] != MISSING)
+    allowed = lines.allowed_cents[cur]
     amount = np.where(
-        paid[current] & (cols.paid_cents[current] != MISSING),
-        cols.paid_cents[current],
-        np.where(
-            cols.allowed_cents[current] != MISSING,
-            cols.allowed_cents[current],
-            cols.billed_cents[current] * ratio,
-        ),
+        paid_now,
+        lines.paid_cents[cur],
+        np.where(allowed != MISSING, allowed, lines.billed_cents[cur] * ratio),
     ).astype(np.float64)
-    age = (windows.as_of - cols.submitted_date[current]).astype(np.float64)
-    share = 1.0 - baseline_curve.at(age)
-    expected = float((amount * share).sum())
-    arrived = float(amount[paid[current]].sum())
+    age = (windows.as_of - lines.sent[cur]).astype(np.float64)
+    expected = float((amount * (1.0 - baseline_curve.at(age))).sum())
+    arrived = float(amount[lines.paid[cur]].sum())
     return round(max(0.0, expected - arrived) / 100.0, 2)
 
 
@@ -346,6 +409,8 @@ def delay_findings(
                 q_value=float(q),
                 cash_delayed=test.cash_delayed,
                 severity=_severity(test, config),
+                shift_days=test.shift_days,
+                shift_at_share=test.shift_at_share,
                 baseline_cohort=test.baseline,
                 current_cohort=test.current,
             )

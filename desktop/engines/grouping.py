@@ -38,9 +38,17 @@ def medians(keys: IntArray, values: FloatArray, n_groups: int) -> FloatArray:
 def slices(
     keys: IntArray, values: FloatArray, wanted: IntArray
 ) -> Iterator[tuple[int, FloatArray]]:
-    """(key, that key's values) for every key in ``wanted`` (empty arrays included)."""
-    order = np.argsort(keys, kind="stable")
-    sorted_keys, sorted_values = keys[order], values[order]
+    """(key, that key's values) for every key in ``wanted`` (empty arrays included).
+
+    Only the lines of wanted keys are sorted: usually a few groups out of many.
+    """
+    n_groups = int(max(keys.max(initial=-1), wanted.max(initial=-1))) + 1
+    is_wanted = np.zeros(n_groups, np.bool_)
+    is_wanted[wanted] = True
+    chosen = is_wanted[keys]
+    kept_keys, kept_values = keys[chosen], values[chosen]
+    order = np.argsort(kept_keys, kind="stable")
+    sorted_keys, sorted_values = kept_keys[order], kept_values[order]
     lo = np.searchsorted(sorted_keys, wanted, side="left")
     hi = np.searchsorted(sorted_keys, wanted, side="right")
     for key, a, b in zip(wanted.tolist(), lo.tolist(), hi.tolist(), strict=True):
