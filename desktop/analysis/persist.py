@@ -62,6 +62,15 @@ def drift_details(finding: DriftFinding, cpt_codes: tuple[str, ...]) -> dict[str
         "weekly": weekly_json(evidence.weekly),
         "top_reasons": [r.as_dict() for r in finding.top_reasons],
         "codes_in_payer_finding": [cpt_codes[c] for c in evidence.cells],
+        "also_moved": [
+            {
+                "metric": c.metric,
+                "baseline": c.baseline,
+                "current": c.current,
+                "p_value": c.outcome.p_value,
+            }
+            for c in evidence.companions
+        ],
         "revenue_impact_per_month": finding.revenue_impact,
     }
 

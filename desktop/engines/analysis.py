@@ -15,11 +15,10 @@ from typing import Any
 from desktop.engines.columns import MISSING, ClaimColumns
 from desktop.engines.delay import DelayFinding, DelayTest, delay_findings, delay_tests
 from desktop.engines.delay_config import DelayConfig
-from desktop.engines.drift import Candidate, DriftFinding, consolidate, drift_findings
+from desktop.engines.drift import Candidate, DriftFinding, all_tests, consolidate, drift_findings
 from desktop.engines.drift_config import DriftConfig
 from desktop.engines.drift_data import DriftData
-from desktop.engines.drift_tests import all_tests
-from desktop.engines.fdr import two_pass_fdr
+from desktop.engines.fdr import two_pass_fdr, weight_of
 from desktop.engines.receivables import FilingRisk, PayerAging, open_ar_aging, timely_filing
 from desktop.engines.windows import AnalysisWindows
 from desktop.errors import InvalidInput
@@ -114,7 +113,8 @@ def analyze(
         return absorbed
 
     p_values = [t.outcome.p_value for t in drift] + [t.outcome.p_value for t in delay]
-    q_values = two_pass_fdr(p_values, absorb)
+    weights = [weight_of(t.metric) for t in drift] + [weight_of("days_to_pay")] * len(delay)
+    q_values = two_pass_fdr(p_values, absorb, weights)
     drift_found = drift_findings(data, drift, plan, q_values[: len(drift)], config.drift)
     delay_found = delay_findings(cols, delay, q_values[len(drift) :], config.delay)
     step(3)

@@ -18,32 +18,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
+from desktop.engines import grouping
 from desktop.engines.columns import MISSING, ClaimColumns
 from desktop.engines.delay_config import DelayConfig
 from desktop.engines.stats import Alternative, TestOutcome, benjamini_hochberg
+from desktop.engines.survival import (
+    MIN_SHARE_FOR_SHIFT,
+    Curve,
+    Percentile,
+    censored,
+    highest_share_reached,
+    km_curve,
+    percentile,
+)
 from desktop.engines.windows import AnalysisWindows, Mask, Outcomes
 
 FloatArray = npt.NDArray[np.float64]
 MEDIAN = "days_to_pay_median"
 P90 = "days_to_pay_p90"
 SEVERITIES = ("low", "medium", "high")
-
-
-@dataclass(frozen=True)
-class Percentile:
-    """A Kaplan-Meier percentile of days to pay; ``reached`` False = a lower bound."""
-
-    days: float
-    reached: bool
-
-    def as_dict(self) -> dict[str, object]:
-        return {"days": self.days, "reached": self.reached}
 
 
 @dataclass(frozen=True)
@@ -129,9 +127,11 @@ def _payer_lines(cols: ClaimColumns, windows: AnalysisWindows) -> dict[int, _Lin
     sent = cols.submitted_date
     base, cur = windows.baseline.contains(sent), windows.current.contains(sent)
     payable = ~outcomes.denied & (base | cur)
-    claims = one_per_claim(cols.claim, payable)
+    claims = one_per_claim(cols, payable)
     index = np.flatnonzero(payable)
     index = index[np.argsort(cols.payer[index], kind="stable")]
+    if len(index) == 0:
+        return {}
     payers, first = np.unique(cols.payer[index], return_index=True)
     days, paid = _durations(cols, outcomes, windows.as_of)
     out = {}
@@ -167,7 +167,7 @@ def delay_tests(
         seen = np.minimum(days[base], lines.matched[base])
         seen_paid = paid[base] & (days[base] <= lines.matched[base])
         result = stats.logrank(
-            _censored(days[cur], paid[cur]), _censored(seen, seen_paid), alternative=alternative
+            censored(days[cur], paid[cur]), censored(seen, seen_paid), alternative=alternative
         )
         # The baseline is nearly all paid: one curve. The current cohort is heavily
         # censored, by weekday of submission: a curve per weekday (see km_curve).
@@ -198,19 +198,20 @@ def delay_tests(
 EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday (Monday = 0)
 
 
-def one_per_claim(claim: npt.NDArray[np.int64] | None, lines: Mask) -> Mask:
-    """``lines`` keeping the first line of each claim (all of them without claim ids).
+def one_per_claim(cols: ClaimColumns, lines: Mask) -> Mask:
+    """``lines`` keeping one line per claim (all of them without claim ids).
 
     A payer pays a claim's lines together: they are one observation of days to pay,
     and counting each line would make the log-rank test several times too confident.
+    The line kept is chosen by content (earliest payment first), not by batch order.
     """
-    if claim is None:
+    if cols.claim is None:
         return lines
-    index = np.flatnonzero(lines)
-    _, first = np.unique(claim[index], return_index=True)
-    kept = np.zeros(len(lines), np.bool_)
-    kept[index[first]] = True
-    return kept
+    return grouping.first_of_each(
+        lines,
+        cols.claim,
+        order_by=(cols.paid_date, cols.decision_date, cols.submitted_date, cols.payer),
+    )
 
 
 def _matched_follow_up(submitted: npt.NDArray[np.int32], windows: AnalysisWindows) -> FloatArray:
@@ -238,60 +239,6 @@ def _durations(cols: ClaimColumns, outcomes: Outcomes, as_of: int) -> tuple[Floa
     return days, outcomes.paid
 
 
-def _censored(days: FloatArray, paid: Mask) -> Any:
-    return stats.CensoredData(uncensored=days[paid], right=days[~paid])
-
-
-@dataclass(frozen=True)
-class Curve:
-    """Share of a cohort still unpaid after each whole day ``0..len-1``."""
-
-    unpaid: FloatArray
-
-    def at(self, days: FloatArray) -> FloatArray:
-        index = np.clip(days.astype(np.int64), 0, len(self.unpaid) - 1)
-        out: FloatArray = self.unpaid[index]
-        return out
-
-
-def km_curve(
-    days: FloatArray, paid: Mask, weekday: npt.NDArray[np.int64] | None, horizon: int
-) -> Curve:
-    """Kaplan-Meier, per weekday of submission (averaged by weight) when ``weekday`` is given.
-
-    Payment runs on set weekdays make days-to-pay depend on the weekday a claim was
-    sent; the youngest claims (the most censored) are a few particular weekdays, so a
-    pooled curve of a heavily censored cohort would be biased. Averaging per-weekday
-    curves removes that.
-    """
-    last = int(max(days.max(initial=0), horizon))
-    grid = np.arange(0, last + 1, dtype=np.float64)
-    if weekday is None:
-        if not paid.any():
-            return Curve(np.ones(len(grid)))
-        return Curve(np.asarray(stats.ecdf(_censored(days, paid)).sf.evaluate(grid)))
-    unpaid = np.zeros(len(grid))
-    for w in range(7):
-        members = weekday == w
-        if not members.any():
-            continue
-        if not paid[members].any():
-            unpaid += members.sum() * np.ones(len(grid))
-            continue
-        sf = stats.ecdf(_censored(days[members], paid[members])).sf
-        unpaid += members.sum() * np.asarray(sf.evaluate(grid))
-    return Curve(unpaid / max(len(days), 1))
-
-
-def _percentile(curve: Curve, share_paid: float, follow_up: float) -> Percentile | None:
-    """The first day by which ``share_paid`` of the cohort was paid, else a lower bound."""
-    horizon = int(follow_up)
-    hit = np.flatnonzero(curve.unpaid[: horizon + 1] <= 1.0 - share_paid + 1e-12)
-    if len(hit):
-        return Percentile(float(hit[0]), True)
-    return Percentile(float(follow_up), False) if follow_up > 0 else None
-
-
 def _cohort(curve: Curve, days: FloatArray, paid: Mask) -> Cohort:
     follow_up = float(days.max()) if len(days) else 0.0
     shown = int(min(follow_up, len(curve.unpaid) - 1))
@@ -299,8 +246,8 @@ def _cohort(curve: Curve, days: FloatArray, paid: Mask) -> Cohort:
         lines=len(days),
         paid=int(paid.sum()),
         censored=int((~paid).sum()),
-        median=_percentile(curve, 0.5, follow_up),
-        p90=_percentile(curve, 0.9, follow_up),
+        median=percentile(curve, 0.5, follow_up),
+        p90=percentile(curve, 0.9, follow_up),
         naive_median=float(np.median(days[paid])) if paid.any() else None,
         curve_days=tuple(range(shown + 1)),
         curve_unpaid=tuple(round(float(u), 4) for u in curve.unpaid[: shown + 1]),
@@ -329,13 +276,13 @@ def _shift(
         (P90, 0.9, config.min_p90_shift_days),
     ):
         share = nominal
-        after = _percentile(curves[1], share, follow_up)
+        after = percentile(curves[1], share, follow_up)
         if metric == MEDIAN and after is not None and not after.reached:
-            reached = _highest_share_reached(curves[1], follow_up)
+            reached = highest_share_reached(curves[1], follow_up)
             if reached >= MIN_SHARE_FOR_SHIFT:
                 share = reached
-                after = _percentile(curves[1], share, follow_up)
-        before = _percentile(curves[0], share, horizon)
+                after = percentile(curves[1], share, follow_up)
+        before = percentile(curves[0], share, horizon)
         if before is None or after is None or not before.reached or not after.reached:
             continue
         shift = after.days - before.days
@@ -345,15 +292,6 @@ def _shift(
         if best is None:
             best = (metric, shift, share, False)
     return best or (MEDIAN, 0.0, 0.5, False)
-
-
-MIN_SHARE_FOR_SHIFT = 0.1  # below this share paid, a recent cohort says too little yet
-
-
-def _highest_share_reached(curve: Curve, follow_up: float) -> float:
-    """The largest share paid the curve reaches within ``follow_up`` days, in 5 % steps."""
-    paid = 1.0 - float(curve.unpaid[: int(follow_up) + 1].min())
-    return float(np.floor(min(paid, 0.5) * 20.0) / 20.0)
 
 
 def _cash_delayed(lines: _Lines, baseline_curve: Curve, windows: AnalysisWindows) -> float:

@@ -19,13 +19,15 @@ The analysis service runs the same steps with DelayGuard's tests in one FDR fami
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from desktop.engines.columns import ClaimColumns
+from desktop.engines.drift_amounts import allowed_tests, paid_to_allowed_tests, payer_amount_test
 from desktop.engines.drift_config import DriftConfig
 from desktop.engines.drift_data import DriftData
+from desktop.engines.drift_denials import denials_tests, payer_denials_test
 from desktop.engines.drift_evidence import DriftEvidence, evidence_for, revenue_impact
 from desktop.engines.drift_tests import (
     ALLOWED_PER_UNIT,
@@ -34,15 +36,8 @@ from desktop.engines.drift_tests import (
     PAID_TO_ALLOWED,
     DriftTest,
     ReasonShift,
-    all_tests,
-    denial_counts,
-    payer_amount_test,
-    payer_denial_test,
-    payer_reason_test,
-    reason_counts,
-    top_reasons,
 )
-from desktop.engines.fdr import two_pass_fdr
+from desktop.engines.fdr import two_pass_fdr, weight_of
 from desktop.engines.windows import AnalysisWindows, Mask
 
 Progress = Callable[[int, int], None]
@@ -76,6 +71,22 @@ class DriftResult:
     significant: int  # q <= q_level, before effect floors and roll-ups
 
 
+def all_tests(
+    data: DriftData, config: DriftConfig, progress: Progress | None = None
+) -> list[DriftTest]:
+    steps: list[Callable[[DriftData, DriftConfig], list[DriftTest]]] = [
+        denials_tests,
+        allowed_tests,
+        paid_to_allowed_tests,
+    ]
+    tests: list[DriftTest] = []
+    for done, step in enumerate(steps, start=1):
+        tests.extend(step(data, config))
+        if progress is not None:
+            progress(done, len(steps))
+    return tests
+
+
 def run_drift(
     cols: ClaimColumns,
     windows: AnalysisWindows,
@@ -94,7 +105,8 @@ def run_drift(
         plan, absorbed = consolidate(data, tests, q_first, settings)
         return absorbed
 
-    q_values = two_pass_fdr([t.outcome.p_value for t in tests], absorb)
+    weights = [weight_of(t.metric) for t in tests]
+    q_values = two_pass_fdr([t.outcome.p_value for t in tests], absorb, weights)
     return DriftResult(
         tuple(drift_findings(data, tests, plan, q_values, settings)),
         len(tests),
@@ -109,15 +121,20 @@ class Candidate:
     index: int  # into the run's drift tests
     test: DriftTest
     cells: tuple[int, ...]
+    companions: tuple[DriftTest, ...] = ()  # same-group findings that follow from this one
 
 
 # Cell findings that can explain a payer-wide finding of a metric.
 _EXPLAINED_BY = {
-    DENIAL_RATE: (DENIAL_RATE,),
+    DENIAL_RATE: (DENIAL_RATE, DENIAL_REASON_MIX),
+    DENIAL_REASON_MIX: (DENIAL_REASON_MIX, DENIAL_RATE),
     ALLOWED_PER_UNIT: (ALLOWED_PER_UNIT,),
     PAID_TO_ALLOWED: (PAID_TO_ALLOWED,),
-    DENIAL_REASON_MIX: (DENIAL_REASON_MIX, DENIAL_RATE),
 }
+# This many codes of one payer moving the same way read as one payer-wide change.
+MANY_CODES = 3
+# How clearly the rest of a payer must show a change for it to be payer-wide.
+RESIDUAL_LEVEL = 0.01
 
 
 def consolidate(
@@ -125,10 +142,10 @@ def consolidate(
 ) -> tuple[list[Candidate], set[int]]:
     """Read each change once; returns the candidates and the tests they absorbed.
 
-    Absorbed tests (codes folded into a payer-wide finding, a payer-wide finding that
-    its codes explain, a reason mix repeated by a denial-rate finding) leave the FDR
-    family for the second pass: one change seen in fifty codes must not license more
-    false findings elsewhere than one change seen once.
+    Absorbed tests (codes folded into a payer-wide finding, or a payer-wide finding
+    that its codes explain) leave the FDR family for the second pass: one change seen
+    in fifty codes must not license more false findings elsewhere than one change
+    seen once.
     """
     kept = [
         i
@@ -136,17 +153,16 @@ def consolidate(
         if q <= config.q_level and t.large_enough
     ]
     absorbed: set[int] = set()
-    denial_groups = {_group(tests[i]) for i in kept if tests[i].metric == DENIAL_RATE}
-    for i in kept:
-        if tests[i].metric == DENIAL_REASON_MIX and _group(tests[i]) in denial_groups:
-            absorbed.add(i)
-    live = [i for i in kept if i not in absorbed]
+    companions = _companions(tests, kept)
+    for followers in companions.values():
+        absorbed.update(followers)
+    kept = [i for i in kept if i not in absorbed]
     cells_by_payer: dict[int, list[int]] = {}
-    for i in live:
+    for i in kept:
         if tests[i].cpt is not None:
             cells_by_payer.setdefault(tests[i].payer, []).append(i)
     folded: dict[int, tuple[int, ...]] = {}
-    for i in live:
+    for i in kept:
         test = tests[i]
         if test.cpt is not None:
             continue
@@ -161,19 +177,50 @@ def consolidate(
             continue
         same = [j for j in related if tests[j].metric == test.metric]
         if _change_is_payer_wide(data, test, [tests[j] for j in related], len(same), config):
+            # A payer-wide shift to a reason also raises the denials of a few codes
+            # for that same reason: those codes are part of the payer's change.
+            same += [
+                j
+                for j in related
+                if tests[j].metric == DENIAL_RATE
+                and test.metric == DENIAL_REASON_MIX
+                and _leading_reason(tests[j]) == _leading_reason(test) is not None
+            ]
             folded[i] = tuple(sorted(c for j in same if (c := tests[j].cpt) is not None))
             absorbed.update(same)
         else:
             absorbed.add(i)
-    candidates = []
-    for i in live:
-        if i in absorbed:
-            continue
-        test = tests[i]
-        if test.metric == DENIAL_RATE:
-            test = replace(test, top_reasons=_reasons_of(data, test, config))
-        candidates.append(Candidate(i, test, folded.get(i, ())))
+    candidates = [
+        Candidate(i, tests[i], folded.get(i, ()), tuple(tests[j] for j in companions.get(i, ())))
+        for i in kept
+        if i not in absorbed
+    ]
     return candidates, absorbed
+
+
+def _leading_reason(test: DriftTest) -> str | None:
+    rising = [r for r in test.top_reasons if r.current_share > r.baseline_share]
+    return rising[0].code if rising else None
+
+
+def _companions(tests: Sequence[DriftTest], kept: list[int]) -> dict[int, list[int]]:
+    """Paid-to-allowed findings that an allowed-amount cut of the same group explains.
+
+    Copays are fixed dollars, so when a payer allows less the patient's share of the
+    allowed amount grows and the payer's paid-to-allowed ratio falls with it: one
+    change, read once, as the allowed-amount finding.
+    """
+    allowed = {
+        (tests[i].payer, tests[i].cpt): i
+        for i in kept
+        if tests[i].metric == ALLOWED_PER_UNIT and tests[i].direction == "down"
+    }
+    out: dict[int, list[int]] = {}
+    for i in kept:
+        leader = allowed.get((tests[i].payer, tests[i].cpt))
+        if tests[i].metric == PAID_TO_ALLOWED and leader is not None:
+            out.setdefault(leader, []).append(i)
+    return out
 
 
 def drift_findings(
@@ -188,22 +235,11 @@ def drift_findings(
     for candidate in candidates:
         q = q_values[candidate.index]
         if q is not None and q <= config.q_level:
-            findings.append(_finding(data, candidate.test, q, config, candidate.cells))
+            findings.append(
+                _finding(data, candidate.test, q, config, candidate.cells, candidate.companions)
+            )
     findings.sort(key=lambda f: (-SEVERITIES.index(f.severity), -abs(f.revenue_impact)))
     return findings
-
-
-def _group(t: DriftTest) -> tuple[int, int | None]:
-    return t.payer, t.cpt
-
-
-def _reasons_of(data: DriftData, test: DriftTest, config: DriftConfig) -> tuple[ReasonShift, ...]:
-    mine = group_lines(data, test.payer, test.cpt)
-    counts = [
-        reason_counts(data, window.reasons & mine, np.zeros(len(mine), np.int64), 1)[0]
-        for window in (data.baseline, data.current)
-    ]
-    return top_reasons(data.cols.reason_codes, counts[0], counts[1], config.top_reasons)
 
 
 def group_lines(data: DriftData, payer: int, cpt: int | None) -> Mask:
@@ -221,37 +257,40 @@ def _change_is_payer_wide(
     n_same_metric: int,
     config: DriftConfig,
 ) -> bool:
-    """Does the payer show the change without the codes that have findings of their own?
+    """Is this a change of the payer, or of the few codes that have findings of their own?
 
-    When too little is left to tell, several codes moving together count as payer-wide.
+    Payer-wide when several codes moved the same way, or when the payer still shows
+    the change without those codes; otherwise the codes explain the payer's figure.
     """
+    if n_same_metric >= MANY_CODES:
+        return True
     flagged = np.array([c.cpt for c in related if c.cpt is not None], dtype=np.int64)
     residual = _residual_test(data, payer_test, flagged, config)
     if residual is None:
         return n_same_metric >= 2
-    return residual.large_enough and residual.outcome.p_value <= config.q_level
+    return residual.large_enough and residual.outcome.p_value <= RESIDUAL_LEVEL
 
 
 def _residual_test(
     data: DriftData, payer_test: DriftTest, flagged_cpts: np.ndarray, config: DriftConfig
 ) -> DriftTest | None:
     """The payer-wide test again, without the codes that have findings of their own."""
-    payer = payer_test.payer
-    if payer_test.metric == DENIAL_RATE:
-        cpts = np.arange(data.n_codes)
-        cells = payer * data.n_codes + cpts[~np.isin(cpts, flagged_cpts)]
-        return payer_denial_test(config, payer, denial_counts(data), cells)
     keep = ~np.isin(data.cols.cpt, flagged_cpts)
-    if payer_test.metric == DENIAL_REASON_MIX:
-        return payer_reason_test(data, config, payer, keep)
-    return payer_amount_test(data, config, payer_test.metric, payer, keep)
+    if payer_test.metric in (DENIAL_RATE, DENIAL_REASON_MIX):
+        return payer_denials_test(data, config, payer_test.payer, keep)
+    return payer_amount_test(data, config, payer_test.metric, payer_test.payer, keep)
 
 
 def _finding(
-    data: DriftData, test: DriftTest, q: float, config: DriftConfig, cells: tuple[int, ...]
+    data: DriftData,
+    test: DriftTest,
+    q: float,
+    config: DriftConfig,
+    cells: tuple[int, ...],
+    companions: tuple[DriftTest, ...],
 ) -> DriftFinding:
     cols = data.cols
-    evidence = evidence_for(data, test, cells)
+    evidence = evidence_for(data, test, cells, companions)
     impact = revenue_impact(data, test)
     return DriftFinding(
         payer=cols.payer_names[test.payer],

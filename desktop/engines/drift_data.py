@@ -8,12 +8,13 @@ by date of service restricted to decided lines would allow. A decision-date wind
 mixes dates of service, so the *start* of a change is estimated separately, on both
 date bases (see ``changepoint``).
 
-Per metric, the lines that count:
+Per metric, the lines that count (one line per claim and code when claims are known:
+the lines of one claim for one code are decided together, one observation):
 - ``denial_rate``: decided lines; an event is a denied line.
 - ``allowed_per_unit``: decided, not denied, with an allowed amount > 0 and units > 0.
 - ``paid_to_allowed``: those of the previous set that carry a paid amount.
-- ``denial_reason_mix``: denied lines that carry a reason, each claim and reason once
-  (a claim denied as a whole for one reason is one decision, not one per line).
+- ``denial_reason_mix``: denied lines that carry a reason; payer-wide, each claim and
+  reason once (a claim denied as a whole for one reason is one decision).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import numpy.typing as npt
 
 from desktop.engines import grouping
 from desktop.engines.columns import MISSING, NO_REASON, ClaimColumns
-from desktop.engines.windows import AnalysisWindows, Mask, Outcomes
+from desktop.engines.windows import AnalysisWindows, Mask, Outcomes, Window
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -38,7 +39,8 @@ class WindowLines:
     decided: Mask
     amounts: Mask
     ratios: Mask
-    reasons: Mask
+    reasons: Mask  # for a cell's reason mix
+    payer_reasons: Mask  # for a payer's: each claim and reason once
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,10 @@ class DriftData:
     # Lines that belong to any window's history (decided by as-of, since the baseline
     # start): what the change date and the weekly series are estimated on.
     history: Mask
+    # The service-date view of decided lines (see ``service_view``): baseline, current.
+    by_service: tuple[Mask, Mask]
+    # One decided line per claim (the one of its lowest code): payer-wide denial counts.
+    one_per_claim: Mask
 
     @classmethod
     def prepare(cls, cols: ClaimColumns, windows: AnalysisWindows) -> DriftData:
@@ -72,18 +78,33 @@ class DriftData:
         with np.errstate(divide="ignore", invalid="ignore"):
             per_unit = np.where(allowed_ok, cols.allowed_cents / 100.0 / cols.units, np.nan)
             ratio = np.where(ratio_ok, cols.paid_cents / cols.allowed_cents, np.nan)
-        reasons_ok = outcomes.denied & (cols.denial_reason != NO_REASON)
+        has_reason = outcomes.denied & (cols.denial_reason != NO_REASON)
+        counted, payer_reasons, one_per_claim = outcomes.decided, has_reason, outcomes.decided
         if cols.claim is not None:
-            # A whole claim denied for one reason is one decision, not one per line.
-            reasons_ok = grouping.first_of_each(reasons_ok, cols.claim, cols.denial_reason)
+            # Lines of one claim for one code are decided together (a claim denied as
+            # a whole denies them all): they are one observation of that cell. For a
+            # payer's reasons, a claim denied for one reason is one decision.
+            content = (
+                cols.status, cols.decision_date, cols.denial_reason, cols.allowed_cents,
+                cols.paid_cents, cols.units, cols.date_of_service, cols.paid_date,
+            )  # fmt: skip
+            counted = grouping.first_of_each(counted, cols.claim, cell, order_by=content)
+            payer_reasons = grouping.first_of_each(
+                has_reason, cols.claim, cols.denial_reason, order_by=(cell, *content)
+            )
+            # Payer-wide, a claim denied as a whole would count once per code it has.
+            one_per_claim = grouping.first_of_each(
+                outcomes.decided, cols.claim, order_by=(cell, *content)
+            )
 
         def lines_in(window_mask: Mask) -> WindowLines:
-            decided = outcomes.decided & window_mask
+            decided = counted & window_mask
             return WindowLines(
                 decided=decided,
                 amounts=decided & allowed_ok,
                 ratios=decided & ratio_ok,
-                reasons=decided & reasons_ok,
+                reasons=decided & has_reason,
+                payer_reasons=outcomes.decided & window_mask & payer_reasons,
             )
 
         decision = cols.decision_date
@@ -98,7 +119,14 @@ class DriftData:
             baseline=lines_in(windows.baseline.contains(decision)),
             current=lines_in(windows.current.contains(decision)),
             history=outcomes.decided & (decision >= windows.baseline.start),
+            by_service=service_view(cols, windows, counted),
+            one_per_claim=one_per_claim,
         )
+
+    def all_decided_in(self, window: Window) -> Mask:
+        """Every line decided in ``window`` (not one per claim and code): for dollars."""
+        inside: Mask = self.outcomes.decided & window.contains(self.cols.decision_date)
+        return inside
 
     @property
     def n_payers(self) -> int:
@@ -113,3 +141,24 @@ class DriftData:
 
     def cpt_of_cell(self, cell: int) -> int:
         return cell % self.n_codes
+
+
+def service_view(cols: ClaimColumns, windows: AnalysisWindows, decided: Mask) -> tuple[Mask, Mask]:
+    """Decided lines by date of service, the baseline censored like the current window.
+
+    A payer rule that applies by date of service reaches a decision-date window only
+    as fast as the payer decides; in the weeks after it starts, the lines served since
+    then are the clearest evidence. The current window's lines by date of service are
+    those decided by as-of: the quickly decided ones. So that quickly decided lines
+    (say, fast denials) cannot pass for a change, a baseline line counts only if it was
+    decided within the days a line at the same place in the current window had: the
+    same censoring in both windows.
+    """
+    base, cur = windows.baseline, windows.current
+    served = cols.date_of_service.astype(np.int64)
+    relative = (served - base.start) / base.days
+    follow_up = windows.as_of - (cur.start + np.floor(relative * cur.days))
+    lag = cols.decision_date.astype(np.int64) - served
+    baseline = decided & base.contains(cols.date_of_service) & (lag <= follow_up)
+    current = decided & cur.contains(cols.date_of_service)
+    return baseline, current

@@ -20,6 +20,8 @@ from desktop.engines.changepoint import (
     rank_change_point,
     weekly_series,
 )
+from desktop.engines.columns import MISSING
+from desktop.engines.drift_amounts import allowed_index
 from desktop.engines.drift_data import DriftData, FloatArray
 from desktop.engines.drift_tests import (
     ALLOWED_PER_UNIT,
@@ -27,7 +29,6 @@ from desktop.engines.drift_tests import (
     DENIAL_REASON_MIX,
     PAID_TO_ALLOWED,
     DriftTest,
-    allowed_index,
 )
 from desktop.engines.windows import Mask
 
@@ -42,6 +43,7 @@ class DriftEvidence:
     change_p_value: float | None
     weekly: WeeklySeries | None
     cells: tuple[int, ...]  # codes (indexes) folded into a payer-wide finding
+    companions: tuple[DriftTest, ...] = ()  # other metrics of the group this change moved
 
 
 def _series_values(data: DriftData, test: DriftTest) -> tuple[Mask, FloatArray, str]:
@@ -66,7 +68,12 @@ def _series_values(data: DriftData, test: DriftTest) -> tuple[Mask, FloatArray, 
     return with_reason, (cols.denial_reason == code).astype(np.float64), "mean"
 
 
-def evidence_for(data: DriftData, test: DriftTest, cells: tuple[int, ...]) -> DriftEvidence:
+def evidence_for(
+    data: DriftData,
+    test: DriftTest,
+    cells: tuple[int, ...],
+    companions: tuple[DriftTest, ...] = (),
+) -> DriftEvidence:
     lines, values, statistic = _series_values(data, test)
     direction: Direction = "up" if test.effect > 0 else "down"
     if test.metric == DENIAL_REASON_MIX:
@@ -92,6 +99,7 @@ def evidence_for(data: DriftData, test: DriftTest, cells: tuple[int, ...]) -> Dr
         change_p_value=best[0].p_value if best else None,
         weekly=weekly,
         cells=cells,
+        companions=companions,
     )
 
 
@@ -108,12 +116,13 @@ def revenue_impact(data: DriftData, test: DriftTest) -> float:
     if test.cpt is not None:
         mine = data.cell == test.payer * data.n_codes + test.cpt
     months = data.windows.months_per_current
+    current = mine & data.all_decided_in(data.windows.current)
     if test.metric == DENIAL_RATE:
-        paid_lines = mine & data.baseline.ratios
+        paid_lines = mine & data.all_decided_in(data.windows.baseline) & data.outcomes.paid
         per_line = float(cols.paid_cents[paid_lines].mean()) / 100.0 if paid_lines.any() else 0.0
-        return round(test.effect * test.n_current / months * per_line, 2)
-    current_allowed = float(cols.allowed_cents[mine & data.current.amounts].sum()) / 100.0
-    monthly = current_allowed / months
+        return round(test.effect * int(current.sum()) / months * per_line, 2)
+    allowed = current & ~data.outcomes.denied & (cols.allowed_cents != MISSING)
+    monthly = float(cols.allowed_cents[allowed].sum()) / 100.0 / months
     if test.metric == ALLOWED_PER_UNIT:
         return round(-test.effect / (1.0 + test.effect) * monthly, 2)
     if test.metric == PAID_TO_ALLOWED:

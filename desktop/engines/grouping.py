@@ -23,15 +23,26 @@ def sums(keys: IntArray, values: FloatArray, n_groups: int) -> FloatArray:
 
 def medians(keys: IntArray, values: FloatArray, n_groups: int) -> FloatArray:
     """The median of ``values`` per key (NaN for keys without values)."""
-    out = np.full(n_groups, np.nan)
+    out: FloatArray = quantiles(keys, values, n_groups, (0.5,))[0]
+    return out
+
+
+def quantiles(
+    keys: IntArray, values: FloatArray, n_groups: int, shares: tuple[float, ...]
+) -> FloatArray:
+    """Quantiles of ``values`` per key, one row per share (linear interpolation; NaN if empty)."""
+    out = np.full((len(shares), n_groups), np.nan)
     if len(keys) == 0:
         return out
     order = np.lexsort((values, keys))
     sorted_keys, sorted_values = keys[order], values[order]
     groups, first, size = np.unique(sorted_keys, return_index=True, return_counts=True)
-    low = first + (size - 1) // 2
-    high = first + size // 2
-    out[groups] = (sorted_values[low] + sorted_values[high]) / 2.0
+    for row, share in enumerate(shares):
+        position = first + share * (size - 1)
+        low = np.floor(position).astype(np.int64)
+        high = np.minimum(low + 1, first + size - 1)
+        weight = position - low
+        out[row, groups] = sorted_values[low] * (1 - weight) + sorted_values[high] * weight
     return out
 
 
@@ -56,14 +67,22 @@ def slices(
 
 
 def first_of_each(
-    lines: npt.NDArray[np.bool_], *keys: npt.NDArray[np.integer]
+    lines: npt.NDArray[np.bool_],
+    *keys: npt.NDArray[np.integer],
+    order_by: tuple[npt.NDArray[np.generic], ...] = (),
 ) -> npt.NDArray[np.bool_]:
-    """``lines`` keeping only the first line of each distinct combination of ``keys``."""
+    """``lines`` keeping one line per distinct combination of ``keys``.
+
+    The line kept is the first by ``order_by`` (then by position): give ``order_by``
+    every column that can differ within a group, so that the choice depends on the
+    lines' content and never on their order in the batch.
+    """
     index = np.flatnonzero(lines)
     if len(index) == 0:
         return lines.copy()
     columns = [k[index] for k in keys]
-    order = np.lexsort(columns[::-1])
+    ties = [o[index] for o in order_by]
+    order = np.lexsort([*ties[::-1], *columns[::-1]])
     stacked = np.stack([c[order] for c in columns])
     first = np.ones(len(order), np.bool_)
     first[1:] = (stacked[:, 1:] != stacked[:, :-1]).any(axis=0)

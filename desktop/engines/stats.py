@@ -30,6 +30,7 @@ class TestOutcome:
     p_value: float
     statistic: float
     method: str
+    parts: tuple[tuple[str, float], ...] = ()  # (method, p-value) of combined tests
 
 
 def two_proportions(
@@ -121,8 +122,8 @@ def category_shift(
     """Did the distribution over categories (e.g. denial reasons) change?
 
     Categories whose expected count is below ``min_expected`` in either window are
-    pooled into ``other`` (and ``other`` itself joins the smallest category if it is
-    still too small). None when fewer than two categories remain: nothing to compare.
+    pooled into ``other`` (and if ``other`` is still too small it joins the smallest
+    category, named ``CODE+other``). None when fewer than two categories remain: nothing to compare.
     """
     base = np.asarray(baseline, dtype=np.int64)
     cur = np.asarray(current, dtype=np.int64)
@@ -143,7 +144,7 @@ def category_shift(
             kept_cur.append(pooled_cur)
         else:
             smallest = int(np.argmin(np.add(kept_base, kept_cur)))
-            kept[smallest] = OTHER
+            kept[smallest] = f"{kept[smallest]}+{OTHER}"
             kept_base[smallest] += pooled_base
             kept_cur[smallest] += pooled_cur
     if len(kept) < 2:

@@ -129,3 +129,93 @@ def random_columns(
         cpt_codes=tuple(f"{99200 + i}" for i in range(codes)),
         reason_codes=("CO-16", "CO-197", "PI-204"),
     )
+
+
+class ColumnsBuilder:
+    """Hand-made claim lines for engine tests: add groups of lines, then ``build()``.
+
+    Every line is its own claim, submitted 3 days after service; ``lag`` days later
+    the payer decides it. Denied lines carry ``reason`` (by default the reason the
+    same payer and code had before, else CO-97); paid lines are paid on decision day.
+    """
+
+    def __init__(self, seed: int = 0) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.parts: list[dict[str, Any]] = []
+        self.usual_reason: dict[tuple[str, str], str] = {}
+        self.payers: list[str] = []
+        self.codes: list[str] = []
+        self.reasons: list[str] = []
+        self._claims = 0
+
+    def _index(self, table: list[str], value: str) -> int:
+        if value not in table:
+            table.append(value)
+        return table.index(value)
+
+    def add(
+        self,
+        payer: str,
+        cpt: str,
+        n: int,
+        *,
+        served_from: int,
+        served_to: int,
+        denied_share: float = 0.05,
+        allowed_cents: int = 10_000,
+        paid_share: float = 0.8,
+        lag: int = 14,
+        reason: str | None = None,
+        decided: bool = True,
+        units: float = 1.0,
+    ) -> ColumnsBuilder:
+        """``n`` lines served evenly from day ``served_from`` to ``served_to``."""
+        reason = reason or self.usual_reason.get((payer, cpt), "CO-97")
+        self.usual_reason.setdefault((payer, cpt), reason)
+        served = np.linspace(served_from, served_to, n).round().astype(np.int32)
+        # Denials spread evenly over the lines: rates are exactly constant in time, so
+        # a test on these lines checks logic, not luck (the benchmark checks luck).
+        denied = np.zeros(n, np.bool_)
+        n_denied = round(n * denied_share)
+        if n_denied:
+            denied[np.linspace(0, n - 1, n_denied).round().astype(np.int64)] = True
+        status = np.where(denied, 2, 1).astype(np.int8)
+        decision = (served + 3 + lag).astype(np.int32)
+        if not decided:
+            status[:] = 0
+            decision[:] = MISSING
+        unpaid = denied | (not decided)
+        allowed = np.where(unpaid, MISSING, allowed_cents).astype(np.int64)
+        paid = np.where(unpaid, MISSING, np.round(allowed_cents * paid_share)).astype(np.int64)
+        self.parts.append(
+            {
+                "payer": np.full(n, self._index(self.payers, payer), np.int32),
+                "cpt": np.full(n, self._index(self.codes, cpt), np.int32),
+                "date_of_service": served,
+                "submitted_date": (served + 3).astype(np.int32),
+                "decision_date": decision,
+                "paid_date": np.where(unpaid, MISSING, decision).astype(np.int32),
+                "billed_cents": np.full(n, allowed_cents * 2, np.int64),
+                "allowed_cents": allowed,
+                "paid_cents": paid,
+                "units": np.full(n, units),
+                "status": status,
+                "denial_reason": np.where(
+                    denied, self._index(self.reasons, reason), NO_REASON
+                ).astype(np.int32),
+                "claim": np.arange(self._claims, self._claims + n, dtype=np.int64),
+            }
+        )
+        self._claims += n
+        return self
+
+    def build(self, *, with_claims: bool = True) -> ClaimColumns:
+        fields = {name: np.concatenate([p[name] for p in self.parts]) for name in self.parts[0]}
+        claim = fields.pop("claim")
+        return ClaimColumns(
+            **fields,
+            payer_names=tuple(self.payers),
+            cpt_codes=tuple(self.codes),
+            reason_codes=tuple(self.reasons),
+            claim=claim if with_claims else None,
+        )

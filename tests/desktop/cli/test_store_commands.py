@@ -124,7 +124,6 @@ def test_other_files_exit_3_untouched(tmp_path: Path, content: bytes) -> None:
     "command",
     [
         ["import", "claims.csv"],
-        ["analyze", "--as-of", "2026-10-31"],
         ["alerts"],
         ["feedback", "some-id", "noise", "--note", "seasonal"],
         ["report", "--out", "r.pdf"],
