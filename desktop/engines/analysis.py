@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from desktop.engines.claim_groups import ClaimGroups
 from desktop.engines.columns import MISSING, ClaimColumns
 from desktop.engines.delay import DelayFinding, DelayTest, delay_findings, delay_tests
 from desktop.engines.delay_config import DelayConfig
@@ -100,10 +101,11 @@ def analyze(
             progress(done, len(STAGES), STAGES[min(done, len(STAGES) - 1)])
 
     step(0)
-    data = DriftData.prepare(cols, windows)
+    claims = ClaimGroups.of(cols) if cols.claim is not None else None
+    data = DriftData.prepare(cols, windows, claims)
     drift = all_tests(data, config.drift)
     step(1)
-    delay = delay_tests(cols, windows, config.delay)
+    delay = delay_tests(cols, windows, config.delay, claims)
     step(2)
     plan: list[Candidate] = []
 

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
-from desktop.engines import grouping
+from desktop.engines.claim_groups import ClaimGroups
 from desktop.engines.columns import MISSING, ClaimColumns
 from desktop.engines.delay_config import DelayConfig
 from desktop.engines.stats import Alternative, TestOutcome, benjamini_hochberg
@@ -122,12 +122,14 @@ class _Lines:
     billed_cents: npt.NDArray[np.int64]
 
 
-def _payer_lines(cols: ClaimColumns, windows: AnalysisWindows) -> dict[int, _Lines]:
+def _payer_lines(
+    cols: ClaimColumns, windows: AnalysisWindows, claims: ClaimGroups | None
+) -> dict[int, _Lines]:
     outcomes = Outcomes.at(cols, windows.as_of)
     sent = cols.submitted_date
     base, cur = windows.baseline.contains(sent), windows.current.contains(sent)
     payable = ~outcomes.denied & (base | cur)
-    claims = one_per_claim(cols, payable)
+    representative = one_per_claim(cols, payable, claims)
     index = np.flatnonzero(payable)
     index = index[np.argsort(cols.payer[index], kind="stable")]
     if len(index) == 0:
@@ -144,7 +146,7 @@ def _payer_lines(cols: ClaimColumns, windows: AnalysisWindows) -> dict[int, _Lin
             matched=_matched_follow_up(sent[rows], windows),
             base=base[rows],
             cur=cur[rows],
-            claim=claims[rows],
+            claim=representative[rows],
             paid_cents=cols.paid_cents[rows],
             allowed_cents=cols.allowed_cents[rows],
             billed_cents=cols.billed_cents[rows],
@@ -153,11 +155,14 @@ def _payer_lines(cols: ClaimColumns, windows: AnalysisWindows) -> dict[int, _Lin
 
 
 def delay_tests(
-    cols: ClaimColumns, windows: AnalysisWindows, config: DelayConfig
+    cols: ClaimColumns,
+    windows: AnalysisWindows,
+    config: DelayConfig,
+    claims: ClaimGroups | None = None,
 ) -> list[DelayTest]:
     alternative: Alternative = "less" if config.adverse_only else "two-sided"
     tests = []
-    for payer, lines in _payer_lines(cols, windows).items():
+    for payer, lines in _payer_lines(cols, windows, claims).items():
         base, cur = lines.claim & lines.base, lines.claim & lines.cur
         if base.sum() < config.min_cohort_baseline or cur.sum() < config.min_cohort_current:
             continue
@@ -198,20 +203,16 @@ def delay_tests(
 EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday (Monday = 0)
 
 
-def one_per_claim(cols: ClaimColumns, lines: Mask) -> Mask:
+def one_per_claim(cols: ClaimColumns, lines: Mask, claims: ClaimGroups | None = None) -> Mask:
     """``lines`` keeping one line per claim (all of them without claim ids).
 
     A payer pays a claim's lines together: they are one observation of days to pay,
     and counting each line would make the log-rank test several times too confident.
-    The line kept is chosen by content (earliest payment first), not by batch order.
     """
     if cols.claim is None:
         return lines
-    return grouping.first_of_each(
-        lines,
-        cols.claim,
-        order_by=(cols.paid_date, cols.decision_date, cols.submitted_date, cols.payer),
-    )
+    kept: Mask = (claims or ClaimGroups.of(cols)).one_per_claim(lines)
+    return kept
 
 
 def _matched_follow_up(submitted: npt.NDArray[np.int32], windows: AnalysisWindows) -> FloatArray:

@@ -8,7 +8,6 @@ codes is not mistaken for a change in how the payer pays.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -41,32 +40,29 @@ class _AmountGroups:
     after: FloatArray
 
 
-def _amount_groups(
-    groups: IntArray,
-    values: FloatArray,
-    b: Mask,
-    c: Mask,
-    config: DriftConfig,
-    summary: Callable[[IntArray, FloatArray, Mask, int], FloatArray],
-) -> _AmountGroups:
-    n_groups = int(groups.max(initial=-1)) + 1
-    nb, nc = grouping.counts(groups[b], n_groups), grouping.counts(groups[c], n_groups)
-    eligible = np.flatnonzero(
-        (nb >= config.min_amounts_baseline) & (nc >= config.min_amounts_current)
-    )
-    before = summary(groups, values, b, n_groups)[:, eligible]
-    after = summary(groups, values, c, n_groups)[:, eligible]
-    return _AmountGroups(eligible, nb[eligible], nc[eligible], before, after)
-
-
 # The median, and the quantile on each side that sees a change reach part of the
 # lines first: a payer that pays by date of service cuts the latest-served lines of
 # a decision-date window before it cuts the median.
 AMOUNT_SHARES = (0.5, 0.2, 0.8)
 
 
-def _quantiles(groups: IntArray, values: FloatArray, lines: Mask, n_groups: int) -> FloatArray:
-    return grouping.quantiles(groups[lines], values[lines], n_groups, AMOUNT_SHARES)
+def _amount_groups(
+    groups: IntArray, values: FloatArray, b: Mask, c: Mask, config: DriftConfig
+) -> _AmountGroups:
+    n_groups = int(groups.max(initial=-1)) + 1
+    nb, nc = grouping.counts(groups[b], n_groups), grouping.counts(groups[c], n_groups)
+    eligible = np.flatnonzero(
+        (nb >= config.min_amounts_baseline) & (nc >= config.min_amounts_current)
+    )
+    is_eligible = np.zeros(n_groups, np.bool_)
+    is_eligible[eligible] = True
+    wanted = is_eligible[groups]
+    before, after = grouping.windowed_quantiles(
+        groups, values, (b & wanted, c & wanted), n_groups, AMOUNT_SHARES
+    )
+    return _AmountGroups(
+        eligible, nb[eligible], nc[eligible], before[:, eligible], after[:, eligible]
+    )
 
 
 def _shift_tests(
@@ -99,7 +95,7 @@ def _amount_tests(
     the 20th (80th) percentile, so a cut that has reached a fifth of the window's lines
     is tested. Paid to allowed: the median of the lines' ratios."""
     if metric == ALLOWED_PER_UNIT:
-        found = _amount_groups(groups, values, b, c, config, _quantiles)
+        found = _amount_groups(groups, values, b, c, config)
         floor = config.min_allowed_change
         # Median, then the tails: the adverse one (20th percentile) always, the other
         # too when both directions are tested. The effect is the median's shift, or
@@ -115,7 +111,7 @@ def _amount_tests(
         # The median line's ratio: what the payer's share does for a typical line. The
         # pooled ratio also swings with a few large deductibles, which are the
         # patients' business, not a change in the payer.
-        found = _amount_groups(groups, values, b, c, config, _quantiles)
+        found = _amount_groups(groups, values, b, c, config)
         effect = found.after[0] - found.before[0]
         floor = config.min_paid_to_allowed_change
         passing = passes_floor(effect, floor, -1, config)
@@ -153,13 +149,7 @@ def allowed_tests(data: DriftData, config: DriftConfig) -> list[DriftTest]:
 
 def allowed_index(data: DriftData) -> FloatArray:
     """Each amounts line's allowed per unit over its code's baseline median (NaN if none)."""
-    n_cells = data.n_payers * data.n_codes
-    b = data.baseline.amounts
-    medians = grouping.medians(data.cell[b], data.allowed_per_unit[b], n_cells)
-    enough = grouping.counts(data.cell[b], n_cells) >= MIN_INDEX_LINES
-    anchor = np.where(enough, medians, np.nan)
-    index: FloatArray = data.allowed_per_unit / anchor[data.cell]
-    return index
+    return data.allowed_index(MIN_INDEX_LINES)
 
 
 def paid_to_allowed_tests(data: DriftData, config: DriftConfig) -> list[DriftTest]:

@@ -19,12 +19,13 @@ the lines of one claim for one code are decided together, one observation):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from desktop.engines import grouping
+from desktop.engines.claim_groups import ClaimGroups
 from desktop.engines.columns import MISSING, NO_REASON, ClaimColumns
 from desktop.engines.windows import AnalysisWindows, Mask, Outcomes, Window
 
@@ -59,11 +60,14 @@ class DriftData:
     history: Mask
     # The service-date view of decided lines (see ``service_view``): baseline, current.
     by_service: tuple[Mask, Mask]
-    # One decided line per claim (the one of its lowest code): payer-wide denial counts.
+    # One decided line per claim: payer-wide denial counts.
     one_per_claim: Mask
+    _index_cache: dict[int, FloatArray] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def prepare(cls, cols: ClaimColumns, windows: AnalysisWindows) -> DriftData:
+    def prepare(
+        cls, cols: ClaimColumns, windows: AnalysisWindows, claims: ClaimGroups | None = None
+    ) -> DriftData:
         outcomes = Outcomes.at(cols, windows.as_of)
         n_codes = max(len(cols.cpt_codes), int(cols.cpt.max(initial=-1)) + 1, 1)
         cell = cols.payer.astype(np.int64) * n_codes + cols.cpt
@@ -78,24 +82,25 @@ class DriftData:
         with np.errstate(divide="ignore", invalid="ignore"):
             per_unit = np.where(allowed_ok, cols.allowed_cents / 100.0 / cols.units, np.nan)
             ratio = np.where(ratio_ok, cols.paid_cents / cols.allowed_cents, np.nan)
-        has_reason = outcomes.denied & (cols.denial_reason != NO_REASON)
-        counted, payer_reasons, one_per_claim = outcomes.decided, has_reason, outcomes.decided
+        # Only lines decided since the baseline began can be in a window (in either view:
+        # a line served since then was decided since then).
+        recent = outcomes.decided & (cols.decision_date >= windows.baseline.start)
+        has_reason = recent & outcomes.denied & (cols.denial_reason != NO_REASON)
+        counted, payer_reasons, one_per_claim = recent, has_reason, recent
         if cols.claim is not None:
             # Lines of one claim for one code are decided together (a claim denied as
             # a whole denies them all): they are one observation of that cell. For a
-            # payer's reasons, a claim denied for one reason is one decision.
-            content = (
-                cols.status, cols.decision_date, cols.denial_reason, cols.allowed_cents,
-                cols.paid_cents, cols.units, cols.date_of_service, cols.paid_date,
-            )  # fmt: skip
-            counted = grouping.first_of_each(counted, cols.claim, cell, order_by=content)
-            payer_reasons = grouping.first_of_each(
-                has_reason, cols.claim, cols.denial_reason, order_by=(cell, *content)
+            # payer's reasons, a claim denied for one reason is one decision; and
+            # payer-wide, a claim denied as a whole must count once, not once per code.
+            groups = claims or ClaimGroups.of(cols)
+            content = groups.content
+            counted = grouping.one_per_group(
+                recent, grouping.fingerprint(cols.claim, cell), content
             )
-            # Payer-wide, a claim denied as a whole would count once per code it has.
-            one_per_claim = grouping.first_of_each(
-                outcomes.decided, cols.claim, order_by=(cell, *content)
+            payer_reasons = grouping.one_per_group(
+                has_reason, grouping.fingerprint(cols.claim, cols.denial_reason), content
             )
+            one_per_claim = grouping.one_per_group(recent, groups.claim, content)
 
         def lines_in(window_mask: Mask) -> WindowLines:
             decided = counted & window_mask
@@ -122,6 +127,23 @@ class DriftData:
             by_service=service_view(cols, windows, counted),
             one_per_claim=one_per_claim,
         )
+
+    def allowed_index(self, min_lines: int) -> FloatArray:
+        """Each amounts line's allowed per unit over its code's baseline median.
+
+        NaN where the code has fewer than ``min_lines`` baseline lines to anchor it.
+        Computed once per run (the payer-wide tests, residuals and evidence share it).
+        """
+        cached = self._index_cache.get(min_lines)
+        if cached is None:
+            n_cells = self.n_payers * self.n_codes
+            b = self.baseline.amounts
+            medians = grouping.medians(self.cell[b], self.allowed_per_unit[b], n_cells)
+            enough = grouping.counts(self.cell[b], n_cells) >= min_lines
+            anchor = np.where(enough, medians, np.nan)
+            cached = self.allowed_per_unit / anchor[self.cell]
+            self._index_cache[min_lines] = cached
+        return cached
 
     def all_decided_in(self, window: Window) -> Mask:
         """Every line decided in ``window`` (not one per claim and code): for dollars."""

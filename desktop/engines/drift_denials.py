@@ -93,8 +93,13 @@ def denials_tests(data: DriftData, config: DriftConfig) -> list[DriftTest]:
         )  # fmt: skip
     every_code = np.ones(len(data.cell), np.bool_)
     payer_views = (denial_counts(data, per_claim=True),)
+    payers = data.cols.payer.astype(np.int64)
+    payer_b = reason_counts(data, data.baseline.payer_reasons, payers, data.n_payers)
+    payer_c = reason_counts(data, data.current.payer_reasons, payers, data.n_payers)
     for payer in range(data.n_payers):
-        test = payer_denials_test(data, config, payer, every_code, payer_views)
+        test = payer_denials_test(
+            data, config, payer, every_code, payer_views, (payer_b[payer], payer_c[payer])
+        )
         if test is not None:
             tests.append(test)
     return tests
@@ -160,7 +165,7 @@ def _denials_test(
     outcome = TestOutcome(1.0, 0.0, NOT_TESTED)
     shown = rates[0] if rates else None
     if rate_passes or mix_passes:
-        outcome, shown = _combined(rates, reasons, codes, alternative_for(config, "greater"))
+        outcome, shown = _combined(rates, reasons, codes, alternative_for(config, "greater"), floor)
     # A denial-rate finding needs a rate that moved convincingly on its own: a rate
     # that moved a little by chance must not turn a reason-mix change into one.
     if rate_passes and mix_passes and len(outcome.parts) == 2:
@@ -190,19 +195,25 @@ def _combined(
     reasons: tuple[IntArray, IntArray] | None,
     codes: tuple[str, ...],
     alternative: Alternative,
+    floor: float,
 ) -> tuple[TestOutcome, RateCounts | None]:
-    """The combined outcome, and the rate view that carries the evidence."""
+    """The combined outcome, and the rate view that carries the evidence.
+
+    A view whose rate did not move past the floor counts as p = 1 (valid, and never
+    the best one) without being run; the Bonferroni factor is the number of views.
+    """
     parts: list[TestOutcome] = []
     strongest: RateCounts | None = None
     if rates:
+        moved = [r for r in rates if abs(r.effect) >= floor] or rates[:1]
         tested = [
-            (two_proportions(r.denied_b, r.n_b, r.denied_c, r.n_c, alternative), r) for r in rates
+            (two_proportions(r.denied_b, r.n_b, r.denied_c, r.n_c, alternative), r) for r in moved
         ]
         best, strongest = min(tested, key=lambda pair: pair[0].p_value)
-        p_rate = min(1.0, best.p_value * len(tested))  # Bonferroni over the views
+        p_rate = min(1.0, best.p_value * len(rates))  # Bonferroni over the views
         method = f"{best.method} by {strongest.view}"
-        if len(tested) > 1:
-            method += f" (best of {len(tested)} views, Bonferroni)"
+        if len(rates) > 1:
+            method += f" (best of {len(rates)} views, Bonferroni)"
         parts.append(TestOutcome(p_rate, best.statistic, method))
     if reasons is not None:
         present = np.flatnonzero(reasons[0] + reasons[1]).tolist()
@@ -246,8 +257,12 @@ def payer_denials_test(
     payer: int,
     keep: Mask,
     views: tuple[Counts, ...] | None = None,
+    reasons: tuple[IntArray, IntArray] | None = None,
 ) -> DriftTest | None:
     """The payer-wide denials test over the lines in ``keep`` (e.g. without some codes).
+
+    ``views`` and ``reasons`` (the payer's reason counts) may be given when ``keep`` is
+    every line, to count once for all payers.
 
     One line per claim, by decision date only: a payer has the volume for that view,
     and the date-of-service view, whose matched censoring is only approximate, would
@@ -256,9 +271,10 @@ def payer_denials_test(
     as the baseline's denied count.
     """
     views = views or (denial_counts(data, per_claim=True),)
-    cpts = np.arange(data.n_codes)
-    kept_cpts = np.unique(data.cols.cpt[keep & (data.cols.payer == payer)])
-    cells = payer * data.n_codes + cpts[np.isin(cpts, kept_cpts)]
+    cells = payer * data.n_codes + np.arange(data.n_codes)
+    if not keep.all():
+        kept_cpts = np.unique(data.cols.cpt[keep & (data.cols.payer == payer)])
+        cells = cells[np.isin(np.arange(data.n_codes), kept_cpts)]
     rates = []
     for (nb, db, nc, dc), view in zip(views, VIEWS[: len(views)], strict=True):
         expected, total_b, total_c = expected_denial_rate(nb, db, nc, cells)
@@ -271,10 +287,14 @@ def payer_denials_test(
             break  # the decision-date view decides whether the payer has the volume
         if total_b and total_c:
             rates.append(RateCounts(round(expected * total_b), total_b, events_c, total_c, view))
-    mine = (data.cols.payer == payer) & keep
-    zero = np.zeros(len(mine), np.int64)
-    reasons_b = reason_counts(data, data.baseline.payer_reasons & mine, zero, 1)[0]
-    reasons_c = reason_counts(data, data.current.payer_reasons & mine, zero, 1)[0]
+    if reasons is None:
+        mine = (data.cols.payer == payer) & keep
+        zero = np.zeros(len(mine), np.int64)
+        reasons = (
+            reason_counts(data, data.baseline.payer_reasons & mine, zero, 1)[0],
+            reason_counts(data, data.current.payer_reasons & mine, zero, 1)[0],
+        )
+    reasons_b, reasons_c = reasons
     mix_part = None
     enough_b = reasons_b.sum() >= config.min_denied_baseline
     if enough_b and reasons_c.sum() >= config.min_denied_current:

@@ -12,10 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from desktop.engines.columns import ClaimColumns
 from desktop.engines.delay_config import DelayConfig
 from desktop.engines.windows import Mask, Outcomes
+
+FloatArray = npt.NDArray[np.float64]
 
 STALE_AFTER_DAYS = 45  # undecided this long after submission: probably never received
 
@@ -74,26 +77,27 @@ def open_ar_aging(cols: ClaimColumns, as_of: int, config: DelayConfig) -> tuple[
     """Open lines per payer and age bucket (days since submission), with billed dollars."""
     outcomes = Outcomes.at(cols, as_of)
     open_lines = (cols.submitted_date <= as_of) & ~outcomes.denied & ~outcomes.paid
-    age = as_of - cols.submitted_date
-    bucket = np.searchsorted(np.asarray(config.aging_edges), age, side="left")
     labels = bucket_labels(config.aging_edges)
-    n_buckets = len(labels)
-    out = []
-    for payer, name in enumerate(cols.payer_names):
-        mine = open_lines & (cols.payer == payer)
-        if not mine.any():
-            continue
-        counts = np.bincount(bucket[mine], minlength=n_buckets)
-        billed = np.bincount(bucket[mine], weights=cols.billed_cents[mine], minlength=n_buckets)
-        out.append(
-            PayerAging(
-                name,
-                tuple(
-                    AgingBucket(label, int(c), round(float(b) / 100.0, 2))
-                    for label, c, b in zip(labels, counts, billed, strict=True)
-                ),
-            )
+    n_payers, n_buckets = len(cols.payer_names), len(labels)
+    age = as_of - cols.submitted_date[open_lines]
+    bucket = np.searchsorted(np.asarray(config.aging_edges), age, side="left")
+    key = cols.payer[open_lines].astype(np.int64) * n_buckets + bucket
+    size = n_payers * n_buckets
+    counts = np.bincount(key, minlength=size).reshape(n_payers, n_buckets)
+    billed = np.bincount(key, weights=cols.billed_cents[open_lines], minlength=size).reshape(
+        n_payers, n_buckets
+    )
+    out = [
+        PayerAging(
+            name,
+            tuple(
+                AgingBucket(label, int(c), round(float(b) / 100.0, 2))
+                for label, c, b in zip(labels, counts[payer], billed[payer], strict=True)
+            ),
         )
+        for payer, name in enumerate(cols.payer_names)
+        if counts[payer].any()
+    ]
     out.sort(key=lambda row: -row.billed)
     return tuple(out)
 
@@ -104,26 +108,33 @@ def timely_filing(cols: ClaimColumns, as_of: int, config: DelayConfig) -> tuple[
     sent = cols.submitted_date <= as_of
     stale = sent & ~outcomes.decided & (as_of - cols.submitted_date > STALE_AFTER_DAYS)
     to_resend: Mask = (sent & outcomes.denied & ~outcomes.paid) | stale
-    out = []
-    for payer, name in enumerate(cols.payer_names):
-        mine = to_resend & (cols.payer == payer)
-        if not mine.any():
-            continue
-        limit = config.filing_limit(name)
-        left = cols.date_of_service[mine].astype(np.int64) + limit - as_of
-        billed = cols.billed_cents[mine] / 100.0
-        due = (left >= 0) & (left <= config.timely_filing_warn_days)
-        past = left < 0
-        if due.any() or past.any():
-            out.append(
-                FilingRisk(
-                    name,
-                    limit,
-                    int(due.sum()),
-                    round(float(billed[due].sum()), 2),
-                    int(past.sum()),
-                    round(float(billed[past].sum()), 2),
-                )
-            )
+    limits = np.array([config.filing_limit(name) for name in cols.payer_names], np.int64)
+    payer = cols.payer[to_resend].astype(np.int64)
+    left = cols.date_of_service[to_resend].astype(np.int64) + limits[payer] - as_of
+    billed = cols.billed_cents[to_resend] / 100.0
+    due = (left >= 0) & (left <= config.timely_filing_warn_days)
+    past = left < 0
+    n_payers = len(cols.payer_names)
+
+    def per_payer(mask: Mask, weights: FloatArray | None = None) -> FloatArray:
+        counted: FloatArray = np.bincount(
+            payer[mask], weights=None if weights is None else weights[mask], minlength=n_payers
+        ).astype(np.float64)
+        return counted
+
+    due_n, due_billed = per_payer(due), per_payer(due, billed)
+    past_n, past_billed = per_payer(past), per_payer(past, billed)
+    out = [
+        FilingRisk(
+            name,
+            int(limits[p]),
+            int(due_n[p]),
+            round(float(due_billed[p]), 2),
+            int(past_n[p]),
+            round(float(past_billed[p]), 2),
+        )
+        for p, name in enumerate(cols.payer_names)
+        if due_n[p] or past_n[p]
+    ]
     out.sort(key=lambda r: (-r.due_soon_billed, -r.past_billed))
     return tuple(out)
