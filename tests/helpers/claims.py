@@ -219,3 +219,36 @@ class ColumnsBuilder:
             reason_codes=tuple(self.reasons),
             claim=claim if with_claims else None,
         )
+
+
+def demo_store_columns(seed: int = 3, lines: int = 60_000) -> ClaimColumns:
+    """A demo office with the generator's default injected changes, claims kept."""
+    from datetime import date
+
+    from desktop.demo import DemoConfig, generate
+
+    ds = generate(DemoConfig.default(seed=seed, lines=lines, months=7, as_of=date(2026, 10, 31)))
+    cols = ds.columns
+    return ClaimColumns(
+        **{name: getattr(cols, name) for name in ALL_ARRAYS},
+        payer_names=cols.payer_names,
+        cpt_codes=cols.cpt_codes,
+        reason_codes=cols.reason_codes,
+        claim=ds.text.claim.astype(np.int64),
+    )
+
+
+ALL_ARRAYS = (
+    "payer",
+    "cpt",
+    "date_of_service",
+    "submitted_date",
+    "decision_date",
+    "paid_date",
+    "billed_cents",
+    "allowed_cents",
+    "paid_cents",
+    "units",
+    "status",
+    "denial_reason",
+)
