@@ -105,14 +105,14 @@ def _value(metric: str, cpt: str | None, value: float) -> str:
 
 
 def _drift_line(f: DriftFinding) -> str:
-    where = f.payer if f.cpt is None else f"{f.payer} · {f.cpt}"
+    where = f.payer if f.cpt is None else f"{f.payer} / {f.cpt}"
     name = METRIC_NAMES[f.metric]
     if f.metric == DENIAL_REASON_MIX and f.top_reasons:
         top = f.top_reasons[0]
-        change = f"{top.code} {top.baseline_share:.0%} → {top.current_share:.0%} of denials"
+        change = f"{top.code} {top.baseline_share:.0%} -> {top.current_share:.0%} of denials"
     else:
         before, after = _value(f.metric, f.cpt, f.baseline), _value(f.metric, f.cpt, f.current)
-        change = f"{before} → {after}"
+        change = f"{before} -> {after}"
     parts = [f"{f.severity.upper():6} {where}: {name} {change}"]
     if f.change_date is not None:
         parts.append(f"since about {iso_day(f.change_date)}")
@@ -120,7 +120,7 @@ def _drift_line(f: DriftFinding) -> str:
         parts.append(f"about ${abs(f.revenue_impact):,.0f} a month")
     if f.top_reasons and f.metric == DENIAL_RATE:
         reasons = ", ".join(
-            f"{r.code} {r.baseline_share:.0%}→{r.current_share:.0%}" for r in f.top_reasons[:2]
+            f"{r.code} {r.baseline_share:.0%}->{r.current_share:.0%}" for r in f.top_reasons[:2]
         )
         parts.append(f"reasons {reasons}")
     return "  " + "; ".join(parts)
@@ -132,7 +132,7 @@ def _delay_line(f: DelayFinding) -> str:
     if f.shift_at_share != 0.5 and f.metric == "days_to_pay_median":
         estimate = f" (about {f.shift_days:+.0f} days by the time {f.shift_at_share:.0%} is paid)"
     return (
-        f"  {f.severity.upper():6} {f.payer}: {METRIC_NAMES[f.metric]} {f.baseline:.0f} → "
+        f"  {f.severity.upper():6} {f.payer}: {METRIC_NAMES[f.metric]} {f.baseline:.0f} -> "
         f"{after} days{estimate}; ${f.cash_delayed:,.0f} arriving later than usual "
         f"({f.censored_current:,} of {f.n_current:,} recent claims not paid yet)"
     )

@@ -1,19 +1,21 @@
 """DriftWatch: which payers (and which of their codes) deny more or pay less than before.
 
 ``run_drift`` compares the baseline and current windows (see ``windows`` and
-``drift_data``) on four metrics for every payer x code cell and every payer, then:
+``drift_data``) for every payer x code cell and every payer: one denials test (rate
+and reasons, ``drift_denials``) and two amounts tests (``drift_amounts``); then:
 
-1. controls the false discovery rate over every test (Benjamini-Hochberg);
+1. controls the false discovery rate over every test (weighted Benjamini-Hochberg,
+   two passes, see ``fdr``);
 2. keeps a test as a finding only if its effect also passes the metric's floor;
-3. reads each change once: a reason-mix shift that comes with a denial-rate finding
-   on the same group becomes that finding's ``top_reasons``; a payer-wide finding is
-   kept, with its codes listed, when the payer still shows the change without its
-   flagged codes (or when several codes moved together), otherwise the codes are the
-   findings and the payer-wide one is dropped;
+3. reads each change once: a payer-wide finding is kept, with its codes listed, when
+   several of its codes moved the same way or the payer still shows the change
+   without them; otherwise the codes are the findings and the payer-wide one goes.
+   A paid-to-allowed drop that an allowed cut of the same group explains travels
+   with the allowed-amount finding;
 4. estimates when each change began, its revenue impact per month and a severity.
 
-The analysis service runs the same steps with DelayGuard's tests in one FDR family
-(``select_findings``); ``run_drift`` is DriftWatch alone.
+The analysis (``engines.analysis``) runs the same steps with DelayGuard's tests in one
+FDR family; ``run_drift`` is DriftWatch alone.
 """
 
 from __future__ import annotations

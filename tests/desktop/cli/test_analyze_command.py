@@ -52,7 +52,7 @@ def test_text_says_what_changed_and_as_of_when(demo_store: Path) -> None:
     result = run_cli("analyze", "--store", demo_store, env=ENV)
     assert result.returncode == 0, result.stderr
     assert "as of 2026-10-31 (the latest date in the data)" in result.stdout
-    assert "Acme Health · 99213: denial rate" in result.stdout
+    assert "Acme Health / 99213: denial rate" in result.stdout
     assert "Paying later" in result.stdout
 
 
