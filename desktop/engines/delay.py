@@ -1,17 +1,19 @@
 """DelayGuard: which payers pay later than before, and how much cash that holds back.
 
-Cohorts are the lines *submitted* in the baseline and in the current window (a
-payment delay is a property of when a claim was sent). Days to pay run from
-submission to payment. A line not paid at as-of is *censored* at its age, not
-dropped: the median of the paid lines alone only sees the fast payments and
-understates a slowdown. Kaplan-Meier (``scipy.stats.ecdf`` on ``CensoredData``) gives
-each cohort's median and 90th percentile; the log-rank test (``scipy.stats.logrank``)
-compares the two curves, using the censored lines too. Denied lines are left out:
-they will not be paid at all, which is DriftWatch's business.
+Cohorts are the claims *submitted* in the baseline and in the current window (a
+payment delay is a property of when a claim was sent), one line per claim: a payer
+pays a claim's lines together. Days to pay run from submission to payment. A claim
+not paid at as-of is *censored* at its age, not dropped: the median of the paid
+claims alone only sees the fast payments and understates a slowdown. Kaplan-Meier
+(``scipy.stats.ecdf`` on ``CensoredData``) gives each cohort's median and 90th
+percentile; the log-rank test (``scipy.stats.logrank``) compares the current cohort
+with the baseline censored the same way (``_matched_follow_up``). Denied lines are
+left out: they will not be paid at all, which is DriftWatch's business.
 
-A current cohort's percentile may not be reached yet (half of it still unpaid when
-the youngest claims are days old): the estimate is then a lower bound ("more than N
-days"), reported as such, and the shift is judged on that bound.
+A current cohort's median may not be reached yet (half of it still unpaid when the
+youngest claims are days old): the estimate is then a lower bound ("more than N
+days"), reported as such, and the slowdown is measured at the largest share paid
+that the cohort has reached (``_shift``).
 """
 
 from __future__ import annotations

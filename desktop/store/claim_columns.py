@@ -7,7 +7,9 @@ blocks of ``BLOCK_LINES`` lines by id, one compact blob per column (see
 to the engines.
 
 Freshness is guaranteed by construction, not by convention: triggers mark the block
-of any updated or deleted line dirty, and lines above the highest covered id are new.
+of any updated or deleted line dirty (rows INSERT OR REPLACE removes included: every
+connection turns ``recursive_triggers`` on), and lines above the highest covered id
+are new.
 ``refresh_claim_columns`` rebuilds exactly those blocks (the import pipeline calls it
 inside its transaction; an analysis calls it first too). ``load_claim_columns`` never
 returns stale data: a block that is not current is read from ``claim_line`` instead.

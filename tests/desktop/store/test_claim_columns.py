@@ -172,3 +172,26 @@ def test_lines_of_one_claim_share_a_claim_fingerprint(store_path: Path) -> None:
         assert claim is not None
         assert claim[0] == claim[1] != claim[2] != claim[3] == claim[4] == claim[5]
     assert load(store_path, fields=("payer",)).claim is None
+
+
+def test_insert_or_replace_cannot_leave_a_stale_line_behind(
+    filled: tuple[Path, ClaimColumns],
+) -> None:
+    path, cols = filled
+    refresh(path)
+    con = open_connection(path, PASSPHRASE)
+    row = con.execute("SELECT * FROM claim_line WHERE id = 7").fetchone()
+    names = [d[0] for d in con.execute("SELECT * FROM claim_line LIMIT 0").description]
+    values = dict(zip(names, row, strict=True))
+    values.pop("id")
+    values["cpt"] = "0002F"
+    columns = ", ".join(values)
+    marks = ", ".join("?" * len(values))
+    con.execute(
+        f"INSERT OR REPLACE INTO claim_line ({columns}) VALUES ({marks})", list(values.values())
+    )
+    con.commit()
+    con.close()
+    loaded = load(path, verify=True)
+    assert len(loaded) == N
+    assert "0002F" in loaded.cpt_codes
