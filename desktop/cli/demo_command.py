@@ -41,6 +41,13 @@ def register(sub: Any) -> None:
         metavar="FILE",
         help="where the truth JSON goes (default: FILE with the suffix .truth.json)",
     )
+    p.add_argument(
+        "--x12-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also write the same claims as 837P submissions and 835 remittances into DIR",
+    )
     p.add_argument("--stable", action="store_true", help="inject no change at all")
     p.add_argument(
         "--phi-canary",
@@ -62,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
         out,
         config,
         truth_path=args.truth or default_truth_path(out),
+        x12_dir=args.x12_dir,
         phi_canary=args.phi_canary,
         progress=progress,
     )
@@ -72,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
             f"Wrote {written.lines:,} synthetic claim lines ({written.claims:,} claims, "
             f"{config.start} to {config.as_of}) to {written.csv}\n"
             f"Truth ({len(written.truth.changes)} injected changes): {written.truth_path}"
+            + (f"\nX12: {len(written.x12_files):,} files in {args.x12_dir}" if args.x12_dir else "")
         )
     return 0
 

@@ -1,9 +1,9 @@
 """How payers decide each line: denial and its reason, allowed amount, patient share, payment.
 
 Every line gets a latent decision, even one whose remittance lies after ``as_of``;
-censoring (``censor``) then hides what the office cannot know yet. Injected changes
-act here, on the lines whose date of service (or submission, for lags) is on or after
-their start, and each records the population value of its metric before and after.
+``generate`` then hides what the office cannot know yet at ``as_of``. Injected changes
+act here, on the lines whose date of service is on or after their start, and each
+records the population value of its metric before and after.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from desktop.demo import catalog
 from desktop.demo.claims import Lines
-from desktop.demo.config import ChangeKind, DemoConfig, InjectedChange
+from desktop.demo.config import ChangeKind, DateBasis, DemoConfig, InjectedChange
 from desktop.demo.dataset import I8, I32, I64, Bools, ClaimTable, to_day
 from desktop.demo.market import CLAIM_REASONS, Market
 from desktop.demo.sampling import draw_by_row
@@ -62,11 +62,44 @@ def reason_vocabulary(config: DemoConfig) -> tuple[tuple[str, ...], tuple[tuple[
     return tuple(options), tuple(tuple(v) for v in options.values())
 
 
-def _touched(lines: Lines, payer_index: int, code_index: int | None) -> Bools:
-    mask: Bools = lines.payer == payer_index
-    if code_index is not None:
-        mask &= lines.cpt == code_index
-    return mask
+@dataclass(frozen=True)
+class _Reach:
+    """Where a change acts: its payer and code, its lines, and those from its start on."""
+
+    payer: int
+    code: int | None
+    touched: Bools
+    active: Bools
+
+    @classmethod
+    def of(cls, change: InjectedChange, market: Market, claims: ClaimTable, lines: Lines) -> _Reach:
+        payer = [p.name for p in market.payers].index(change.payer)
+        code = None if change.cpt is None else [c.code for c in market.codes].index(change.cpt)
+        touched: Bools = lines.payer == payer
+        if code is not None:
+            touched &= lines.cpt == code
+        day = line_dates(change.basis, claims, lines)
+        return cls(payer, code, touched, touched & (day >= to_day(change.start)))
+
+    def effect(self, change: InjectedChange, before: float, after: float) -> ChangeEffect:
+        return ChangeEffect(change, self.touched, self.active, float(before), float(after))
+
+
+def line_dates(basis: DateBasis, claims: ClaimTable, lines: Lines) -> I32:
+    """Each line's date on ``basis`` (the decision date is the latent remittance day)."""
+    if basis is DateBasis.SUBMITTED_DATE:
+        return lines.submitted
+    if basis is DateBasis.DECISION_DATE:
+        return claims.remittance[lines.claim]
+    return lines.date_of_service
+
+
+@dataclass
+class _Denials:
+    denied: Bools
+    reason: I32  # index into the reason vocabulary, -1 when not denied
+    line_reason: I32  # the reason each line would get from its payer's usual mix
+    probability: npt.NDArray[np.float64]  # each line's baseline chance of denial
 
 
 def decide(
@@ -76,120 +109,138 @@ def decide(
     claims: ClaimTable,
     lines: Lines,
 ) -> Decisions:
-    n = len(lines.claim)
     reasons, rarc_options = reason_vocabulary(config)
-    payer_names = [p.name for p in market.payers]
-    code_names = [c.code for c in market.codes]
-    line_reason_index = np.array([reasons.index(c) for c, _, _ in catalog.DENIAL_REASONS])
-    claim_reason_index = np.array([reasons.index(c) for c, _, _ in CLAIM_REASONS])
+    denials = _baseline_denials(rng, market, claims, lines, reasons)
+    effects = [
+        _change_denials(
+            rng, change, _Reach.of(change, market, claims, lines), market, denials, reasons
+        )
+        for change in config.changes
+        if change.kind in (ChangeKind.DENIAL_RATE, ChangeKind.DENIAL_REASON_MIX)
+    ]
+    denied = denials.denied
 
-    def indexes(change: InjectedChange) -> tuple[int, int | None]:
-        code = None if change.cpt is None else code_names.index(change.cpt)
-        return payer_names.index(change.payer), code
-
-    def on_or_after(change: InjectedChange) -> Bools:
-        day = lines.submitted if change.kind is ChangeKind.PAYMENT_LAG else lines.date_of_service
-        return day >= to_day(change.start)
-
-    # Denials: a few whole claims (missing information, coverage ended …), then lines.
-    claim_q = market.claim_denial_rate[claims.payer]
-    claim_denied = rng.random(len(claims)) < claim_q
-    claim_reason = claim_reason_index[draw_by_row(rng, claims.payer, market.claim_reason_mix)]
-    line_p = market.denial_rate[lines.payer, lines.cpt]
-    line_denied = rng.random(n) < line_p
-    line_reason = line_reason_index[draw_by_row(rng, lines.payer, market.reason_mix)]
-    by_claim = claim_denied[lines.claim]
-    denied = by_claim | line_denied
-    reason = np.where(by_claim, claim_reason[lines.claim], np.where(line_denied, line_reason, -1))
-    reason = reason.astype(np.int32)
-    baseline_rate = 1.0 - (1.0 - claim_q[lines.claim]) * (1.0 - line_p)
-
-    effects: list[ChangeEffect] = []
-    for change in config.changes:
-        payer_index, code_index = indexes(change)
-        touched = _touched(lines, payer_index, code_index)
-        active = touched & on_or_after(change)
-        u = rng.random(n)
-        if change.kind is ChangeKind.DENIAL_RATE:
-            if change.size >= 0:
-                extra = np.clip(change.size / (1.0 - baseline_rate), 0.0, 1.0)
-                newly = active & ~denied & (u < extra)
-                denied |= newly
-                if change.new_reason is None:
-                    reason[newly] = line_reason[newly]
-                else:
-                    reason[newly] = reasons.index(change.new_reason)
-            else:
-                drop = np.clip(-change.size / baseline_rate, 0.0, 1.0)
-                cleared = active & denied & (u < drop)
-                denied &= ~cleared
-                reason[cleared] = -1
-            weight, cell_rate = _cells(market, payer_index, code_index, market.cell_denial_rate)
-            before_rate = float((weight * cell_rate).sum())
-            after_rate = float((weight * np.clip(cell_rate + change.size, 0.0, 1.0)).sum())
-            effects.append(_effect(change, touched, active, before_rate, after_rate))
-        elif change.kind is ChangeKind.DENIAL_REASON_MIX:
-            new = reasons.index(change.new_reason or "")
-            pool = touched & denied
-            share = float((reason[pool] == new).mean()) if pool.any() else 0.0
-            reason[active & denied & (u < change.size)] = new
-            after_share = share + (1.0 - share) * change.size
-            effects.append(_effect(change, touched, active, share, after_share))
-
-    # Amounts for lines that are not denied.
-    allowed_factor = np.exp(rng.normal(0.0, config.knobs.allowed_noise, n))
-    fee = market.fee_cents[lines.payer, lines.cpt]
+    allowed_factor = np.exp(rng.normal(0.0, config.knobs.allowed_noise, len(denied)))
     for change in config.changes:
         if change.kind is ChangeKind.ALLOWED_PER_UNIT:
-            payer_index, code_index = indexes(change)
-            touched = _touched(lines, payer_index, code_index)
-            active = touched & on_or_after(change)
-            allowed_factor[active] *= 1.0 + change.size
-            weight, cell_fee = _cells(market, payer_index, code_index, market.fee_cents)
-            fee_before = float((weight * cell_fee).sum()) / 100.0
-            effects.append(
-                _effect(change, touched, active, fee_before, fee_before * (1.0 + change.size))
-            )
-    allowed = np.minimum(np.round(fee * lines.units * allowed_factor), lines.billed_cents)
+            reach = _Reach.of(change, market, claims, lines)
+            allowed_factor[reach.active] *= 1.0 + change.size
+            weight, fee = _cells(market, reach.payer, reach.code, market.fee_cents)
+            before = float((weight * fee).sum()) / 100.0
+            effects.append(reach.effect(change, before, before * (1.0 + change.size)))
+    fee_cents = market.fee_cents[lines.payer, lines.cpt]
+    allowed = np.minimum(np.round(fee_cents * lines.units * allowed_factor), lines.billed_cents)
     allowed = allowed.astype(np.int64)
     deductible, copay, coinsurance, remaining = _patient_share(rng, market, lines, allowed)
-
-    partial = ~denied & (rng.random(n) < market.partial_rate[lines.payer])
-    reduction_reason = np.where(
-        partial, rng.choice(len(catalog.REDUCTION_REASONS), size=n, p=_shares()), -1
-    ).astype(np.int32)
-    reduction = np.where(partial, np.round(remaining * rng.uniform(0.25, 0.5, n)), 0).astype(
-        np.int64
-    )
+    reduction_reason, reduction = _reductions(rng, market, lines, denied, remaining)
     paid = remaining - reduction
 
     for change in config.changes:
         if change.kind is ChangeKind.PAID_TO_ALLOWED:
-            payer_index, code_index = indexes(change)
-            touched = _touched(lines, payer_index, code_index)
-            active = touched & on_or_after(change)
-            counted = touched & ~denied
+            reach = _Reach.of(change, market, claims, lines)
+            counted = reach.touched & ~denied
             ratio = float(paid[counted].sum() / max(int(allowed[counted].sum()), 1))
-            shifted = np.where(active & ~denied, np.round(paid * -change.size), 0).astype(np.int64)
+            # The payer pays less of what it allows; the patient is billed the rest.
+            shifted = np.round(paid * -change.size).astype(np.int64)
+            shifted[~(reach.active & ~denied)] = 0
             coinsurance += shifted
             paid -= shifted
-            effects.append(_effect(change, touched, active, ratio, ratio * (1.0 + change.size)))
+            effects.append(reach.effect(change, ratio, ratio * (1.0 + change.size)))
 
-    zero = np.zeros(n, dtype=np.int64)
+    def unless_denied(values: I64) -> I64:
+        kept: I64 = np.where(denied, 0, values).astype(np.int64)
+        return kept
+
     return Decisions(
         reasons=reasons,
         rarc_options=rarc_options,
         denied=denied,
-        reason=np.where(denied, reason, -1).astype(np.int32),
+        reason=np.where(denied, denials.reason, -1).astype(np.int32),
         reduction_reason=np.where(denied, -1, reduction_reason).astype(np.int32),
-        allowed=np.where(denied, zero, allowed),
-        paid=np.where(denied, zero, paid),
-        deductible=np.where(denied, zero, deductible),
-        coinsurance=np.where(denied, zero, coinsurance),
-        copay=np.where(denied, zero, copay),
-        reduction=np.where(denied, zero, reduction),
+        allowed=unless_denied(allowed),
+        paid=unless_denied(paid),
+        deductible=unless_denied(deductible),
+        coinsurance=unless_denied(coinsurance),
+        copay=unless_denied(copay),
+        reduction=unless_denied(reduction),
         effects=effects,
     )
+
+
+def _baseline_denials(
+    rng: np.random.Generator,
+    market: Market,
+    claims: ClaimTable,
+    lines: Lines,
+    reasons: tuple[str, ...],
+) -> _Denials:
+    """A few whole claims are denied (missing information, coverage ended …), then lines."""
+    line_reasons = np.array([reasons.index(c) for c, _, _ in catalog.DENIAL_REASONS])
+    claim_reasons = np.array([reasons.index(c) for c, _, _ in CLAIM_REASONS])
+    claim_q = market.claim_denial_rate[claims.payer]
+    claim_denied = rng.random(len(claims)) < claim_q
+    claim_reason = claim_reasons[draw_by_row(rng, claims.payer, market.claim_reason_mix)]
+    line_p = market.denial_rate[lines.payer, lines.cpt]
+    line_denied = rng.random(len(lines.claim)) < line_p
+    line_reason = line_reasons[draw_by_row(rng, lines.payer, market.reason_mix)]
+    by_claim = claim_denied[lines.claim]
+    reason = np.where(by_claim, claim_reason[lines.claim], np.where(line_denied, line_reason, -1))
+    return _Denials(
+        denied=by_claim | line_denied,
+        reason=reason.astype(np.int32),
+        line_reason=line_reason.astype(np.int32),
+        probability=1.0 - (1.0 - claim_q[lines.claim]) * (1.0 - line_p),
+    )
+
+
+def _change_denials(
+    rng: np.random.Generator,
+    change: InjectedChange,
+    reach: _Reach,
+    market: Market,
+    denials: _Denials,
+    reasons: tuple[str, ...],
+) -> ChangeEffect:
+    """Apply a denial-rate or reason-mix change to ``denials`` in place."""
+    u = rng.random(len(denials.denied))
+    denied, reason = denials.denied, denials.reason
+    if change.kind is ChangeKind.DENIAL_REASON_MIX:
+        new = reasons.index(change.new_reason or "")
+        pool = reach.touched & denied
+        share = float((reason[pool] == new).mean()) if pool.any() else 0.0
+        reason[reach.active & denied & (u < change.size)] = new
+        return reach.effect(change, share, share + (1.0 - share) * change.size)
+    if change.size >= 0:
+        # Deny more of the lines the payer used to accept, so the rate rises by ``size``.
+        extra = np.clip(change.size / (1.0 - denials.probability), 0.0, 1.0)
+        newly = reach.active & ~denied & (u < extra)
+        denied |= newly
+        if change.new_reason is None:
+            reason[newly] = denials.line_reason[newly]
+        else:
+            reason[newly] = reasons.index(change.new_reason)
+    else:
+        drop = np.clip(-change.size / denials.probability, 0.0, 1.0)
+        cleared = reach.active & denied & (u < drop)
+        denied &= ~cleared
+        reason[cleared] = -1
+    weight, rate = _cells(market, reach.payer, reach.code, market.cell_denial_rate)
+    before = float((weight * rate).sum())
+    return reach.effect(change, before, float((weight * np.clip(rate + change.size, 0, 1)).sum()))
+
+
+def _reductions(
+    rng: np.random.Generator, market: Market, lines: Lines, denied: Bools, remaining: I64
+) -> tuple[I32, I64]:
+    """A few paid lines are cut by a payer rule (status partial): reason index and cents."""
+    n = len(denied)
+    chance = rng.random(n) < market.partial_rate[lines.payer]
+    partial = ~denied & chance & (remaining > 0)  # a cut needs something left to cut
+    shares = np.array([share for _, share, _ in catalog.REDUCTION_REASONS])
+    drawn = rng.choice(len(shares), size=n, p=shares / shares.sum())
+    reason = np.where(partial, drawn, -1).astype(np.int32)
+    cut = np.clip(np.round(remaining * rng.uniform(0.25, 0.5, n)), 1, None).astype(np.int64)
+    return reason, np.where(partial, np.minimum(cut, remaining), 0).astype(np.int64)
 
 
 def _cells(
@@ -199,18 +250,6 @@ def _cells(
     if code is not None:
         return np.ones(1), values[payer, code : code + 1]
     return market.code_given_payer[payer], values[payer]
-
-
-def _effect(
-    change: InjectedChange, touched: Bools, active: Bools, before: float, after: float
-) -> ChangeEffect:
-    return ChangeEffect(change, touched, active, float(before), float(after))
-
-
-def _shares() -> npt.NDArray[np.float64]:
-    shares = np.array([share for _, share, _ in catalog.REDUCTION_REASONS])
-    normalised: npt.NDArray[np.float64] = shares / shares.sum()
-    return normalised
 
 
 def _patient_share(

@@ -8,10 +8,10 @@ before any data exist; what the seed varies is how each payer behaves (see
 from __future__ import annotations
 
 import functools
+import math
+import random
 from dataclasses import dataclass
 from enum import StrEnum
-
-import numpy as np
 
 DEFAULT_PAYERS = 24
 DEFAULT_CODES = 120
@@ -161,11 +161,11 @@ _TAIL_FAMILIES = (P, L, IM, T, D, E, EM)
 _TAIL_FAMILY_SHARE = (0.34, 0.22, 0.16, 0.08, 0.10, 0.04, 0.06)
 
 
-def _tail_code(rng: np.random.Generator, family: CodeFamily) -> str:
+def _tail_code(rnd: random.Random, family: CodeFamily) -> str:
     if family is CodeFamily.DRUG:
-        return f"{'JJJJQAE'[int(rng.integers(7))]}{int(rng.integers(0, 10_000)):04d}"
+        return f"{rnd.choice('JJJJQAE')}{rnd.randrange(10_000):04d}"
     if family is CodeFamily.EMERGING:
-        return f"{int(rng.integers(1, 1000)):04d}{'TU'[int(rng.integers(2))]}"
+        return f"{rnd.randrange(1, 1000):04d}{rnd.choice('TU')}"
     low, high = {
         P: (10_000, 69_999),
         L: (80_000, 89_999),
@@ -173,23 +173,23 @@ def _tail_code(rng: np.random.Generator, family: CodeFamily) -> str:
         T: (97_000, 97_799),
         E: (99_000, 99_499),
     }[family]
-    return f"{int(rng.integers(low, high + 1)):05d}"
+    return f"{rnd.randint(low, high):05d}"
 
 
 @functools.cache
 def _code_table() -> tuple[ProcedureCode, ...]:
     """The head codes, then tail codes of valid shapes (fixed: not seeded by the user)."""
-    rng = np.random.default_rng(20_260_101)
+    rnd = random.Random(20_260_101)  # the standard library's generator: stable across versions
     seen = {c.code for c in HEAD_CODES}
     table = list(HEAD_CODES)
     rank = 0
     while len(table) < MAX_CODES:
-        family = _TAIL_FAMILIES[int(rng.choice(len(_TAIL_FAMILIES), p=_TAIL_FAMILY_SHARE))]
-        code = _tail_code(rng, family)
+        (family,) = rnd.choices(_TAIL_FAMILIES, weights=_TAIL_FAMILY_SHARE)
+        code = _tail_code(rnd, family)
         if code in seen:
             continue
         seen.add(code)
-        rate = float(np.round(np.exp(rng.normal(np.log(70.0), 0.9)), 2))
+        rate = round(math.exp(rnd.gauss(math.log(70.0), 0.9)), 2)
         weight = 1.2 / (1.0 + rank) ** 0.7
         table.append(ProcedureCode(code, family, max(rate, 2.0), weight))
         rank += 1

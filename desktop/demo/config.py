@@ -15,6 +15,8 @@ from enum import StrEnum
 from desktop.demo import catalog
 from desktop.errors import UsageError
 
+# A data set lives in memory while it is written (about 300 bytes a line at the peak).
+MAX_LINES = 20_000_000
 CARC_PATTERN = re.compile(r"^(CO|PR|OA|PI|CR)-[A-Z0-9]{1,3}$")
 
 
@@ -30,9 +32,20 @@ class ChangeKind(StrEnum):
     PAYMENT_LAG = "payment_lag"
 
 
-# Payer policies (authorisation rules, fee schedules, benefit designs) take effect by
-# date of service; a slower payer slows down the claims submitted after a date.
-APPLIES_BY_SUBMITTED = frozenset({ChangeKind.PAYMENT_LAG})
+class DateBasis(StrEnum):
+    """Which date of a line decides whether a change applies to it."""
+
+    DATE_OF_SERVICE = "date_of_service"
+    SUBMITTED_DATE = "submitted_date"
+    DECISION_DATE = "decision_date"
+
+
+def usual_basis(kind: ChangeKind) -> DateBasis:
+    """Payer policies (authorisations, fee schedules, benefit designs) usually take effect
+    by date of service; a slower payer slows down the claims submitted after a date."""
+    if kind is ChangeKind.PAYMENT_LAG:
+        return DateBasis.SUBMITTED_DATE
+    return DateBasis.DATE_OF_SERVICE
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,9 @@ class InjectedChange:
     ``cpt`` None means every code of the payer (payment lags are always payer-wide).
     ``new_reason`` for denial changes: the adjustment reason (``GROUP-CODE``) of the new
     denials, which becomes the dominant one.
+    ``applies_by``: the date compared with ``start``; None takes the kind's usual basis
+    (date of service; submission for payment lags). ``decision_date`` models a new
+    claim edit that hits every claim the payer decides from ``start`` on.
     """
 
     kind: ChangeKind
@@ -57,13 +73,17 @@ class InjectedChange:
     size: float
     cpt: str | None = None
     new_reason: str | None = None
+    applies_by: DateBasis | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", ChangeKind(self.kind))
+        kind = ChangeKind(self.kind)
+        object.__setattr__(self, "kind", kind)
+        basis = usual_basis(kind) if self.applies_by is None else DateBasis(self.applies_by)
+        object.__setattr__(self, "applies_by", basis)
 
     @property
-    def applies_by(self) -> str:
-        return "submitted_date" if self.kind in APPLIES_BY_SUBMITTED else "date_of_service"
+    def basis(self) -> DateBasis:
+        return DateBasis(self.applies_by or usual_basis(self.kind))
 
     def validate(self) -> None:
         kind, size = self.kind, self.size
@@ -83,6 +103,8 @@ class InjectedChange:
             if self.new_reason is None:
                 raise InvalidDemoConfig("a reason-mix change needs new_reason")
         if kind is ChangeKind.PAYMENT_LAG:
+            if self.basis is not DateBasis.SUBMITTED_DATE:
+                raise InvalidDemoConfig("a payment-lag change applies by submitted_date")
             if self.cpt is not None:
                 raise InvalidDemoConfig("a payment-lag change is payer-wide: cpt must be None")
             if not -10.0 <= size <= 120.0:
@@ -101,6 +123,27 @@ class RealismKnobs:
     late_submission_share: float = 0.02  # charges entered weeks after the visit
     denial_rate_scale: float = 1.0  # multiplies every payer's base denial rate
     lag_scale: float = 1.0  # multiplies every payer's median days-to-pay
+
+    def validate(self) -> None:
+        if (
+            not self.lines_per_claim
+            or min(self.lines_per_claim) < 0
+            or not any(self.lines_per_claim)
+        ):
+            raise InvalidDemoConfig("lines_per_claim needs shares >= 0, not all zero")
+        if len(self.lines_per_claim) > 50:
+            raise InvalidDemoConfig("a demo claim has at most 50 lines")
+        if len(self.weekday_volume) != 7 or min(self.weekday_volume) < 0:
+            raise InvalidDemoConfig("weekday_volume needs 7 shares >= 0, Monday first")
+        if not any(self.weekday_volume):
+            raise InvalidDemoConfig("weekday_volume cannot be all zero")
+        if not 1 <= self.providers <= 1_000:
+            raise InvalidDemoConfig(f"providers is 1..1000, not {self.providers}")
+        for name in ("daily_volume_noise", "allowed_noise", "late_submission_share"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise InvalidDemoConfig(f"{name} is between 0 and 1")
+        if not 0.0 < self.denial_rate_scale <= 5.0 or not 0.1 <= self.lag_scale <= 5.0:
+            raise InvalidDemoConfig("denial_rate_scale is in (0, 5], lag_scale in [0.1, 5]")
 
 
 @dataclass(frozen=True)
@@ -143,7 +186,7 @@ class DemoConfig:
             as_of=day,
             n_payers=n_payers,
             n_codes=n_codes,
-            changes=default_changes(day, n_payers, n_codes),
+            changes=default_changes(day, n_payers, n_codes, months=months),
         )
 
     @classmethod
@@ -173,14 +216,15 @@ class DemoConfig:
     def validate(self) -> None:
         if self.seed < 0:
             raise InvalidDemoConfig(f"the seed is a number >= 0, not {self.seed}")
-        if not 1 <= self.lines <= 50_000_000:
-            raise InvalidDemoConfig(f"lines is 1..50,000,000, not {self.lines}")
+        if not 1 <= self.lines <= MAX_LINES:
+            raise InvalidDemoConfig(f"lines is 1..{MAX_LINES:,}, not {self.lines:,}")
         if not 1 <= self.months <= 60:
             raise InvalidDemoConfig(f"months is 1..60, not {self.months}")
         if not 1 <= self.n_payers <= catalog.MAX_PAYERS:
             raise InvalidDemoConfig(f"n_payers is 1..{catalog.MAX_PAYERS}, not {self.n_payers}")
         if not 1 <= self.n_codes <= catalog.MAX_CODES:
             raise InvalidDemoConfig(f"n_codes is 1..{catalog.MAX_CODES}, not {self.n_codes}")
+        self.knobs.validate()
         payers = set(catalog.payer_names(self.n_payers))
         codes = set(catalog.procedure_codes(self.n_codes))
         for change in self.changes:
@@ -198,15 +242,24 @@ class DemoConfig:
                 )
 
 
-def default_changes(as_of: date, n_payers: int, n_codes: int) -> tuple[InjectedChange, ...]:
+def default_changes(
+    as_of: date, n_payers: int, n_codes: int, *, months: int = 12
+) -> tuple[InjectedChange, ...]:
     """One change of each kind, on distinct payers, starting 40–70 days before ``as_of``.
 
     They start after a 90-day baseline that ends 60 days before ``as_of`` and before a
     30-day current window that ends at ``as_of`` (the CLI's default windows), so an
-    analysis with default windows compares clean data with fully changed data.
+    analysis with default windows compares clean data with fully changed data. Spans
+    shorter than about five months move the starts into their second half.
     """
     payers = catalog.payer_names(n_payers)
     codes = catalog.procedure_codes(n_codes)
+    # A short span keeps its changes in its second half, so some data precede each one.
+    span = (as_of - add_months(as_of, -months)).days
+    latest_start = max(span // 2, 1)
+
+    def days_before(days: int) -> date:
+        return as_of - timedelta(days=min(days, latest_start))
 
     def payer(rank: int) -> str:
         return payers[rank % len(payers)]
@@ -218,7 +271,7 @@ def default_changes(as_of: date, n_payers: int, n_codes: int) -> tuple[InjectedC
         InjectedChange(
             ChangeKind.DENIAL_RATE,
             payer(0),
-            as_of - timedelta(days=45),
+            days_before(45),
             0.12,
             cpt=code("99213", 0),
             new_reason="CO-197",
@@ -226,19 +279,19 @@ def default_changes(as_of: date, n_payers: int, n_codes: int) -> tuple[InjectedC
         InjectedChange(
             ChangeKind.ALLOWED_PER_UNIT,
             payer(1),
-            as_of - timedelta(days=50),
+            days_before(50),
             -0.15,
             cpt=code("99214", 1),
         ),
-        InjectedChange(ChangeKind.PAYMENT_LAG, payer(3), as_of - timedelta(days=70), 12.0),
+        InjectedChange(ChangeKind.PAYMENT_LAG, payer(3), days_before(70), 12.0),
         InjectedChange(
             ChangeKind.DENIAL_REASON_MIX,
             payer(2),
-            as_of - timedelta(days=40),
+            days_before(40),
             0.6,
             new_reason="CO-16",
         ),
-        InjectedChange(ChangeKind.PAID_TO_ALLOWED, payer(5), as_of - timedelta(days=55), -0.12),
+        InjectedChange(ChangeKind.PAID_TO_ALLOWED, payer(5), days_before(55), -0.12),
     )
 
 

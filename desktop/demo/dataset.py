@@ -111,6 +111,33 @@ class DemoDataset:
         prefix = self.claim_id_prefix
         return [f"{prefix}{c + 1:07d}" for c in self.text.claim[start:stop].tolist()]
 
+    def modifiers(self, start: int = 0, stop: int | None = None) -> list[str]:
+        """Modifier text of lines ``start:stop`` ("" or e.g. "25;95")."""
+        table = self.text.modifiers
+        return [table[i] for i in self.text.modifier[start:stop].tolist()]
+
+    def carc_codes(self, start: int = 0, stop: int | None = None) -> list[str]:
+        """Adjustment reasons of lines ``start:stop`` ("" or e.g. "CO-45;PR-2")."""
+        table = self.text.carc_codes
+        return [table[i] for i in self.text.carc[start:stop].tolist()]
+
+    def rarc_codes(self, start: int = 0, stop: int | None = None) -> list[str]:
+        table = self.text.rarc_codes
+        return [table[i] for i in self.text.rarc[start:stop].tolist()]
+
+    def rendering_npis(self, start: int = 0, stop: int | None = None) -> list[str]:
+        npis, npi = self.claims.npis, self.claims.npi
+        return [npis[npi[c]] for c in self.text.claim[start:stop].tolist()]
+
+    def places_of_service(self, start: int = 0, stop: int | None = None) -> list[str]:
+        places, place = self.claims.places, self.claims.place_of_service
+        return [places[place[c]] for c in self.text.claim[start:stop].tolist()]
+
+    def payer_ids(self, start: int = 0, stop: int | None = None) -> list[str]:
+        """X12 payer identifiers of lines ``start:stop``."""
+        ids = [p.x12_id for p in self.payers]
+        return [ids[p] for p in self.columns.payer[start:stop].tolist()]
+
     def payer_claim_number(self, claim: int) -> str:
         """The payer's own control number for a claim (835 CLP07)."""
         payer = self.payers[int(self.claims.payer[claim])]

@@ -261,7 +261,7 @@ def _truth(
             ChangeTruth(
                 change=change,
                 metric=METRIC[change.kind],
-                applies_by=change.applies_by,
+                applies_by=str(change.basis),
                 cpts=tuple(sorted(set(code_names[np.unique(lines.cpt[after])].tolist()))),
                 expected_before=round(before_value, 6),
                 expected_after=round(after_value, 6),

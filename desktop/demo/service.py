@@ -8,15 +8,12 @@ from pathlib import Path
 import numpy as np
 
 from desktop.demo.config import DemoConfig
-from desktop.demo.csv_writer import (
-    Progress,
-    atomic_write_text,
-    default_truth_path,
-    write_dataset_csv,
-)
+from desktop.demo.csv_writer import Progress, default_truth_path, write_dataset_csv
 from desktop.demo.dataset import DemoDataset, to_day
 from desktop.demo.generate import generate
+from desktop.demo.output import write_text
 from desktop.demo.truth import DemoTruth
+from desktop.demo.x12_writer import write_demo_x12
 from desktop.store.models.claims import ClaimStatus
 
 RECENT_DAYS = 30
@@ -40,14 +37,17 @@ def write_demo(
     config: DemoConfig,
     *,
     truth_path: Path | None = None,
+    x12_dir: Path | None = None,
     phi_canary: bool = False,
     progress: Progress | None = None,
 ) -> DemoFiles:
     dataset = generate(config)
     write_dataset_csv(out, dataset, phi_canary=phi_canary, progress=progress)
     truth_file = truth_path or default_truth_path(out)
-    atomic_write_text(truth_file, dataset.truth.to_json())
+    write_text(truth_file, dataset.truth.to_json())
     x12_files: tuple[Path, ...] = ()
+    if x12_dir is not None:
+        x12_files = tuple(write_demo_x12(x12_dir, dataset))
     return DemoFiles(
         csv=out,
         truth_path=truth_file,

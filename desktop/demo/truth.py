@@ -16,9 +16,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
-from scipy.special import ndtr
+import numpy.typing as npt
 
-from desktop.demo.config import ChangeKind, InjectedChange
+from desktop.demo.config import ChangeKind, DateBasis, InjectedChange
 from desktop.errors import InvalidInput
 
 TRUTH_FORMAT = "upstream-demo-truth"
@@ -44,20 +44,38 @@ class LagSegment:
 
     def pmf(self) -> np.ndarray[Any, np.dtype[np.float64]]:
         """P(lag = k days) for k = 0..MAX_LAG_DAYS (k = 0 has none; the tail folds into the cap)."""
-        k = np.arange(1, MAX_LAG_DAYS + 1, dtype=np.float64)
-        cdf = ndtr((np.log(k) - self.mu) / self.sigma)
+        scale = self.sigma * math.sqrt(2.0)
+        cdf = np.array(
+            [0.5 * math.erfc(-(math.log(k) - self.mu) / scale) for k in range(1, MAX_LAG_DAYS + 1)]
+        )
         cdf[-1] = 1.0
         return np.diff(np.concatenate(([0.0, 0.0], cdf)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DaysToPay:
-    """True days-to-pay of the claims submitted in a window (whole days)."""
+    """The true distribution of days-to-pay of the claims submitted in a window."""
 
-    claims: int
-    median: int
-    p90: int
-    mean: float
+    claims: int  # claims submitted in the window (0: the population value all the same)
+    probabilities: npt.NDArray[np.float64]  # P(days-to-pay = k) for k = 0, 1, 2, …
+
+    def quantile(self, q: float) -> int:
+        """The smallest whole number of days by which a share ``q`` of the claims is paid."""
+        if not 0.0 < q < 1.0:
+            raise ValueError(f"a quantile is strictly between 0 and 1, not {q}")
+        return int(np.searchsorted(np.cumsum(self.probabilities), q - 1e-12))
+
+    @property
+    def median(self) -> int:
+        return self.quantile(0.5)
+
+    @property
+    def p90(self) -> int:
+        return self.quantile(0.9)
+
+    @property
+    def mean(self) -> float:
+        return float((np.arange(len(self.probabilities)) * self.probabilities).sum())
 
 
 @dataclass(frozen=True)
@@ -169,14 +187,7 @@ class DemoTruth:
             pmf = truth.lag_segments[segment].pmf()
             shifted = lags + wait[(weekday + lags) % 7]
             np.add.at(mixture, shifted, pmf * count)
-        mixture /= mixture.sum()
-        cdf = np.cumsum(mixture)
-        return DaysToPay(
-            claims=claims,
-            median=int(np.searchsorted(cdf, 0.5 - 1e-12)),
-            p90=int(np.searchsorted(cdf, 0.9 - 1e-12)),
-            mean=float((np.arange(len(mixture)) * mixture).sum()),
-        )
+        return DaysToPay(claims=claims, probabilities=mixture / mixture.sum())
 
     def to_json(self) -> str:
         document = {
@@ -253,6 +264,7 @@ def _change_from_dict(doc: dict[str, Any]) -> ChangeTruth:
         size=float(doc["size"]),
         cpt=doc["cpt"],
         new_reason=doc["new_reason"],
+        applies_by=DateBasis(doc["applies_by"]),
     )
     return ChangeTruth(
         change=change,

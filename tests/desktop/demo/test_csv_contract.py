@@ -77,6 +77,11 @@ def test_every_column_has_the_contract_format(written: tuple[Path, DemoTruth]) -
             assert date.fromisoformat(row["paid_date"]) == decided
             allowed = float(row["allowed_amount"])
             assert 0.0 <= paid <= allowed <= billed
+            reductions = [
+                c for c in row["carc_codes"].split(";") if c != "CO-45" and not c.startswith("PR-")
+            ]
+            assert bool(reductions) == (status == "partial"), row
+            assert ("CO-45" in row["carc_codes"]) == (allowed < billed)
     assert len(keys) == len(rows), "(claim_id, line_number) must be unique"
 
 
