@@ -1,11 +1,12 @@
 """Seeded scenarios for the detection-quality benchmark, and how to score a detector.
 
 A *change* scenario injects seven changes on seven different payers: two denial-rate
-jumps on single codes, two allowed-amount cuts (a code, sometimes a whole payer), a
-paid-to-allowed drop, a reason-mix shift and a payment-lag increase, each of a size
-drawn from several, starting 4 to 12 weeks before as-of. A *stable* scenario has the
-same office and no change at all. Cells are picked by volume from the seed's market,
-half of them busy (150+ lines a month), half quieter (40-150).
+jumps on single codes (three in ten of them a new claim edit that applies by decision
+date, the others a policy by date of service), two allowed-amount cuts (a code,
+sometimes a whole payer), a paid-to-allowed drop, a reason-mix shift and a payment-lag
+increase, each of a size drawn from several, starting 4 to 12 weeks before as-of. A
+*stable* scenario has the same office and no change at all. Cells are picked by volume
+from the seed's market, half of them busy (150+ lines a month), half quieter (40-150).
 
 A detection is a (payer, code or None for payer-wide, metric) triple. Scoring:
 - a change is *found* when a detection has its payer and metric, on its code, or, for
@@ -26,6 +27,7 @@ import numpy as np
 
 from desktop.demo import ChangeKind, DemoConfig, DemoDataset, InjectedChange, generate
 from desktop.demo.catalog import DENIAL_REASONS, payer_names, procedure_codes
+from desktop.demo.config import DateBasis
 from desktop.demo.market import build_market
 
 N_PAYERS, N_CODES = 24, 120
@@ -109,10 +111,12 @@ def change_config(seed: int) -> DemoConfig:
     for busy in (True, bool(rng.random() < 0.5)):
         p, c = cell(busy)
         new_reason = rng.choice(["CO-197", "CO-50", "CO-97", "none"])
+        by_decision = rng.random() < 0.3  # a new claim edit, not a policy by date of service
         changes.append(
             InjectedChange(
                 ChangeKind.DENIAL_RATE, p, start(), pick((0.05, 0.10, 0.15, 0.20)), cpt=c,
                 new_reason=None if new_reason == "none" else str(new_reason),
+                applies_by=DateBasis.DECISION_DATE if by_decision else None,
             )
         )  # fmt: skip
     for wide in (False, bool(rng.random() < 0.3)):

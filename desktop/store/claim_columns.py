@@ -147,6 +147,17 @@ def refresh_claim_columns(session: Session, *, progress: Progress | None = None)
     return ColumnRefresh(rebuilt, removed, encoded)
 
 
+def refresh_after_import(session: Session, stored: object) -> None:
+    """The import pipeline's hook (``ImportOptions(hooks=(refresh_after_import,))``).
+
+    Runs in the import's transaction after its lines are upserted: the snapshots of
+    the blocks the import touched are rebuilt and commit with the import, so the next
+    analysis reads current blocks. ``stored`` (what the pipeline tells hooks) is not
+    needed: the triggers and the covered ids already say which blocks changed.
+    """
+    refresh_claim_columns(session)
+
+
 def load_claim_columns(
     session: Session, fields: Collection[str] = ALL_FIELDS, *, verify: bool = False
 ) -> ClaimColumns:

@@ -13,6 +13,7 @@ from desktop.store.claim_columns import (
     ALL_FIELDS,
     SnapshotMismatch,
     load_claim_columns,
+    refresh_after_import,
     refresh_claim_columns,
 )
 from desktop.store.migrations.versions import engines_claim_columns as migration
@@ -195,3 +196,19 @@ def test_insert_or_replace_cannot_leave_a_stale_line_behind(
     loaded = load(path, verify=True)
     assert len(loaded) == N
     assert "0002F" in loaded.cpt_codes
+
+
+def test_the_import_hook_refreshes_inside_the_import_transaction(
+    filled: tuple[Path, ClaimColumns],
+) -> None:
+    path, _ = filled
+    with open_store(path, PASSPHRASE) as store:
+        with pytest.raises(RuntimeError, match="import failed"), store.write() as session:
+            refresh_after_import(session, object())
+            raise RuntimeError("import failed after the hook")  # rolls the blocks back too
+        with store.read() as session:
+            assert session.execute(text("SELECT count(*) FROM claim_column_block")).scalar() == 0
+        with store.write() as session:
+            refresh_after_import(session, object())
+    assert refresh(path) == (0, 0, 0)  # already current
+    assert len(load(path, verify=True)) == N
