@@ -57,6 +57,7 @@ def drift_details(finding: DriftFinding, cpt_codes: tuple[str, ...]) -> dict[str
     return {
         "effect": finding.effect,
         "method": evidence.method,
+        "windows_by": evidence.view,
         "change_basis": evidence.change_basis,
         "change_p_value": evidence.change_p_value,
         "weekly": weekly_json(evidence.weekly),

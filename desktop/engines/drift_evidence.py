@@ -44,6 +44,7 @@ class DriftEvidence:
     weekly: WeeklySeries | None
     cells: tuple[int, ...]  # codes (indexes) folded into a payer-wide finding
     companions: tuple[DriftTest, ...] = ()  # other metrics of the group this change moved
+    view: str = "decision_date"  # which dates put the lines in the windows
 
 
 def _series_values(data: DriftData, test: DriftTest) -> tuple[Mask, FloatArray, str]:
@@ -100,6 +101,7 @@ def evidence_for(
         weekly=weekly,
         cells=cells,
         companions=companions,
+        view=test.view,
     )
 
 
