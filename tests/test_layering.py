@@ -14,6 +14,7 @@ CORE = (
     "desktop.store",
     "desktop.ingest",
     "desktop.engines",
+    "desktop.analysis",
     "desktop.alerts",
     "desktop.sync",
     "desktop.cli",

@@ -64,9 +64,15 @@ class ClaimColumns:
     payer_names: tuple[str, ...] = field(default=())
     cpt_codes: tuple[str, ...] = field(default=())
     reason_codes: tuple[str, ...] = field(default=())
+    # Which claim each line belongs to (equal values = one claim), when known. Lines
+    # of one claim are decided and paid together, so tests that count payments or
+    # whole-claim denials count each claim once; without it they count lines.
+    claim: BigIntArray | None = None
 
     def __post_init__(self) -> None:
         n = len(self.payer)
+        if self.claim is not None and len(self.claim) != n:
+            raise ValueError(f"column claim has {len(self.claim)} values, not {n}")
         for name in (
             "cpt",
             "date_of_service",
@@ -114,6 +120,7 @@ class ClaimColumns:
             payer_names=self.payer_names,
             cpt_codes=self.cpt_codes,
             reason_codes=self.reason_codes,
+            claim=None if self.claim is None else self.claim[index],
         )
 
     @classmethod

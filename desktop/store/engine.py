@@ -52,6 +52,9 @@ def configure(con: sqlcipher.Connection) -> None:
     con.execute("PRAGMA journal_mode = WAL")
     con.execute("PRAGMA synchronous = NORMAL")
     con.execute("PRAGMA foreign_keys = ON")
+    # Rows that INSERT OR REPLACE deletes fire delete triggers only with this on; the
+    # claim-column snapshots rely on those triggers to know a line changed.
+    con.execute("PRAGMA recursive_triggers = ON")
     con.execute(f"PRAGMA cache_size = -{CACHE_SIZE_KIB}")
     # Temporary tables and sort spills stay in memory rather than in temp files.
     con.execute("PRAGMA temp_store = MEMORY")

@@ -23,8 +23,15 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest revision. Checked against Alembic's own head by a test, and compared on
 # every open so that an up-to-date store costs one query instead of an Alembic load.
-HEAD_REVISION = "0005_sync"
-KNOWN_REVISIONS = ("0001_core", "0002_claims", "0003_quality", "0004_alerts", "0005_sync")
+HEAD_REVISION = "engines_claim_columns"
+KNOWN_REVISIONS = (
+    "0001_core",
+    "0002_claims",
+    "0003_quality",
+    "0004_alerts",
+    "0005_sync",
+    "engines_claim_columns",
+)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from desktop.store.models.alerts import (
     Finding,
 )
 from desktop.store.models.base import Base
+from desktop.store.models.claim_columns import ClaimColumnBlock, ClaimColumnData, ClaimColumnDirty
 from desktop.store.models.claims import (
     ClaimLine,
     ClaimStatus,
@@ -28,6 +29,9 @@ __all__ = [
     "AnalysisRun",
     "AuditEntry",
     "Base",
+    "ClaimColumnBlock",
+    "ClaimColumnData",
+    "ClaimColumnDirty",
     "ClaimLine",
     "ClaimStatus",
     "ColumnMapping",

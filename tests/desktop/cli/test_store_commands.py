@@ -123,7 +123,6 @@ def test_other_files_exit_3_untouched(tmp_path: Path, content: bytes) -> None:
 @pytest.mark.parametrize(
     "command",
     [
-        ["analyze", "--as-of", "2026-10-31"],
         ["alerts"],
         ["feedback", "some-id", "noise", "--note", "seasonal"],
         ["report", "--out", "r.pdf"],

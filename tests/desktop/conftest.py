@@ -1,0 +1,32 @@
+"""Fixtures shared by the desktop suites: a store holding a demo office."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from desktop.store import create_store, keys, open_connection
+from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.helpers.claims import demo_store_columns, store_lines
+
+
+@pytest.fixture(scope="session")
+def demo_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding a small demo office with injected changes (built once)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.upstream"
+    create_store(path, "Riverside Family Practice Billing", PASSPHRASE, kdf=FAST_KDF)
+    con = open_connection(path, PASSPHRASE)
+    store_lines(con, demo_store_columns())
+    con.close()
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_store_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the demo store for one test."""
+    copy = tmp_path / "demo.upstream"
+    shutil.copy(demo_store_template, copy)
+    shutil.copy(keys.key_file_path(demo_store_template), keys.key_file_path(copy))
+    return copy
