@@ -122,4 +122,8 @@ def create_app(settings: ServerSettings, *, clock: Clock = utc_now) -> FastAPI:
 
 def create_app_from_environment() -> FastAPI:
     """Factory for ``uvicorn --factory`` (each worker builds its own app)."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
     return create_app(load_settings())
