@@ -172,15 +172,17 @@ def test_row_level_security_is_a_second_wall(postgres_db: ServerDb, serve: Any) 
             for table in tenant_tables():
                 count = connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
                 assert count == 0, table
-        with pytest.raises(DBAPIError, match="row-level security"):
-            with db.tenant_transaction(world_b.tenant_id, write=True) as session:
-                session.execute(
-                    text(
-                        "INSERT INTO payer_mappings (tenant_id, raw_name, version, deleted,"
-                        " canonical_payer, updated_at) VALUES (:t, 'X', 1, false, 'X', now())"
-                    ),
-                    {"t": world_a.tenant_id},
-                )
+        with (
+            pytest.raises(DBAPIError, match="row-level security"),
+            db.tenant_transaction(world_b.tenant_id, write=True) as session,
+        ):
+            session.execute(
+                text(
+                    "INSERT INTO payer_mappings (tenant_id, raw_name, version, deleted,"
+                    " canonical_payer, updated_at) VALUES (:t, 'X', 1, false, 'X', now())"
+                ),
+                {"t": world_a.tenant_id},
+            )
         with db.tenant_transaction(world_b.tenant_id, write=True) as session:
             changed = session.execute(
                 text("UPDATE devices SET name = 'taken' WHERE tenant_id = :t"),
