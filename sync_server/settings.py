@@ -72,6 +72,9 @@ class ServerSettings(BaseSettings):
     rate_limit_tenant: str = "600/minute"
     rate_limit_enrol: str = "10/minute"
     rate_limit_admin: str = "60/minute"
+    rate_limit_key_prefix: str = Field(
+        default="upstream", pattern=r"^[A-Za-z0-9_.-]{1,40}$", description="Redis key prefix"
+    )
     max_body_bytes: int = Field(default=1_048_576, ge=1024, le=64 * 1_048_576)
     cookie_secure: bool = True
 

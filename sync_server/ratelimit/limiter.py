@@ -57,7 +57,11 @@ class RateLimits:
         if settings.redis_url:
             url = make_url(settings.redis_url)
             self.backend = f"redis at {url.host}:{url.port or 6379}/{url.database or 0}"
-            storage = storage_from_string(settings.redis_url, wrap_exceptions=True)
+            storage = storage_from_string(
+                settings.redis_url,
+                wrap_exceptions=True,
+                key_prefix=settings.rate_limit_key_prefix,
+            )
             if not isinstance(storage, Storage):
                 raise ConfigurationRefused("UPSTREAM_SERVER_REDIS_URL must be a redis:// URL")
             self.storage = storage
