@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.helpers.services import require_redis
-from tests.sync_server.client import Api, aggregate
+from tests.sync_server.client import aggregate
 from tests.sync_server.conftest import ServerDb
 
 
