@@ -6,8 +6,10 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.models import ProtocolRefusal
 from sync_server.errors import (
@@ -24,11 +26,20 @@ from sync_server.sync.protocol import UnsupportedProtocol
 log = logging.getLogger(__name__)
 
 
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
 class ErrorBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     error: str
     message: str
+    details: list[ErrorDetail] | None = None
 
 
 STATUS = (
@@ -42,15 +53,44 @@ STATUS = (
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "missing, unknown or revoked credential"},
     404: {"model": ErrorBody, "description": "no such row for this caller"},
-    413: {"description": "request body too large"},
+    413: {"model": ErrorBody, "description": "request body too large"},
+    422: {"model": ErrorBody, "description": "the request does not match the schema"},
     426: {"model": ProtocolRefusal, "description": "unsupported protocol version"},
     429: {"model": ErrorBody, "description": "rate limit reached; see Retry-After"},
     503: {"model": ErrorBody, "description": "a backend cannot be reached"},
 }
 
 
-def _body(kind: str, error: Exception) -> dict[str, str]:
-    return ErrorBody(error=kind, message=str(error)).model_dump()
+def _body(kind: str, error: Exception) -> dict[str, Any]:
+    return ErrorBody(error=kind, message=str(error)).model_dump(exclude_none=True)
+
+
+MAX_LISTED_PROBLEMS = 5
+
+
+async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
+    """422 naming each problem's place, never echoing the values sent (they may be PHI)."""
+    if not isinstance(error, RequestValidationError):
+        raise error
+    details = [
+        ErrorDetail(loc=list(problem["loc"]), msg=problem["msg"], type=problem["type"])
+        for problem in error.errors()
+    ]
+    listed = "; ".join(
+        f"{'.'.join(str(part) for part in d.loc)}: {d.msg}" for d in details[:MAX_LISTED_PROBLEMS]
+    )
+    more = f" (and {len(details) - MAX_LISTED_PROBLEMS} more)" if len(details) > 5 else ""
+    body = ErrorBody(error="invalid_request", message=listed + more, details=details)
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=422)
+
+
+async def _too_large(_request: Request, error: Exception) -> JSONResponse:
+    if not isinstance(error, StarletteHTTPException) or error.status_code != 413:
+        raise error
+    message = "the request body is larger than this server accepts"
+    return JSONResponse(
+        ErrorBody(error="too_large", message=message).model_dump(exclude_none=True), 413
+    )
 
 
 async def _server_error(_request: Request, error: Exception) -> JSONResponse:
@@ -72,3 +112,5 @@ async def _server_error(_request: Request, error: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServerError, _server_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(413, _too_large)
