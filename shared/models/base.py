@@ -10,8 +10,12 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 ClientId = Annotated[
     str, StringConstraints(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
 ]
+# Free text may not carry control characters (NUL cannot even be stored in PostgreSQL).
+PLAIN_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 Fingerprint = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-PayerName = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
+PayerName = Annotated[
+    str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True, pattern=PLAIN_TEXT)
+]
 ProcedureCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{5}$")]
 
 

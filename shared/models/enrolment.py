@@ -6,12 +6,17 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
-from shared.models.base import WireModel
+from shared.models.base import PLAIN_TEXT, WireModel
 
 EnrolmentCode = Annotated[
-    str, StringConstraints(min_length=8, max_length=64, strip_whitespace=True)
+    str,
+    StringConstraints(
+        min_length=8, max_length=64, strip_whitespace=True, pattern=r"^[A-Za-z0-9 -]+$"
+    ),
 ]
-DeviceName = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
+DeviceName = Annotated[
+    str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True, pattern=PLAIN_TEXT)
+]
 
 
 class EnrolRequest(WireModel):

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import StringConstraints
 
-from shared.models.base import ClientId, Fingerprint, WireModel
+from shared.models.base import PLAIN_TEXT, ClientId, Fingerprint, WireModel
 
 Hlc = Annotated[
     str,
@@ -21,7 +21,7 @@ Hlc = Annotated[
         pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z-[0-9a-f]{4}-[0-9A-Za-z_-]{1,64}$"
     ),
 ]
-Note = Annotated[str, StringConstraints(max_length=2000)]
+Note = Annotated[str, StringConstraints(max_length=2000, pattern=PLAIN_TEXT)]
 
 
 class FeedbackVerdict(StrEnum):

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from shared.models import AlertRuleChange, PayerMappingChange
+from shared.models.base import PLAIN_TEXT
 from sync_server.admin.auth import CurrentAdmin
 from sync_server.admin.schemas import (
     AuditList,
@@ -30,8 +31,9 @@ ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 router = APIRouter(prefix="/admin/v1", tags=["admin"], responses=ADMIN_ERRORS)
 
-TenantId = Annotated[str, Path(min_length=1, max_length=64)]
-DeviceId = Annotated[str, Path(min_length=1, max_length=64)]
+SERVER_ID = r"^[A-Za-z0-9-]{1,64}$"
+TenantId = Annotated[str, Path(pattern=SERVER_ID)]
+DeviceId = Annotated[str, Path(pattern=SERVER_ID)]
 
 
 def _service(state: StateDep, admin: CurrentAdmin) -> AdminService:
@@ -112,7 +114,7 @@ def set_mapping(
 @router.delete("/tenants/{tenant_id}/payer-mappings/{raw_name}")
 def delete_mapping(
     tenant_id: TenantId,
-    raw_name: Annotated[str, Path(min_length=1, max_length=120)],
+    raw_name: Annotated[str, Path(min_length=1, max_length=120, pattern=PLAIN_TEXT)],
     state: StateDep,
     admin: CurrentAdmin,
 ) -> PayerMappingChange:
@@ -123,6 +125,6 @@ def delete_mapping(
 def audit_trail(
     state: StateDep,
     admin: CurrentAdmin,
-    tenant_id: Annotated[str | None, Query(max_length=64)] = None,
+    tenant_id: Annotated[str | None, Query(pattern=SERVER_ID)] = None,
 ) -> AuditList:
     return _service(state, admin).audit_trail(tenant_id)

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from shared.models.base import PLAIN_TEXT
 from sync_server.admin.auth import admin_token_matches, limit_admin, record_refusal
 from sync_server.admin.schemas import EnrolmentCodeCreate
 from sync_server.admin.service import AdminService
@@ -115,7 +116,7 @@ def create_tenant(
     state: StateDep,
     admin: PageAdmin,
     csrf: CsrfField,
-    name: Annotated[str, Form(min_length=1, max_length=200)],
+    name: Annotated[str, Form(min_length=1, max_length=200, pattern=PLAIN_TEXT)],
 ) -> RedirectResponse:
     _check_csrf(request, csrf)
     tenant = AdminService(state.db, admin, state.clock).create_tenant(name.strip())

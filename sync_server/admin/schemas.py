@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from shared.models.base import PLAIN_TEXT
+
 MAX_CODE_USES = 1000
 MAX_CODE_TTL_HOURS = 24 * 30
 
@@ -16,7 +18,10 @@ class AdminModel(BaseModel):
 
 
 class TenantCreate(AdminModel):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+    name: Annotated[
+        str,
+        StringConstraints(min_length=1, max_length=200, strip_whitespace=True, pattern=PLAIN_TEXT),
+    ]
 
 
 class TenantOut(AdminModel):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sync_server.db.repository import TenantScopedRepository
-from sync_server.db.upsert import insert_ignoring_conflicts
+from sync_server.db.upsert import insert_ignoring_conflicts, insert_new_rows
 from sync_server.sync.models import Aggregate, AlertRule, Feedback, PayerMapping, PushBatch
 
 ITEM_KEY = ["tenant_id", "device_id", "item_id"]
@@ -55,10 +55,7 @@ class BatchRepository(TenantScopedRepository[PushBatch]):
 
 def _insert_new(session: Session, table: Any, rows: list[dict[str, Any]]) -> set[str]:
     """Insert rows, skipping client item ids already stored; the item ids inserted."""
-    if not rows:
-        return set()
-    statement = insert_ignoring_conflicts(session, table, ITEM_KEY).returning(table.c.item_id)
-    return {str(item_id) for item_id in session.scalars(statement, rows)}
+    return {str(item_id) for item_id in insert_new_rows(session, table, rows, ITEM_KEY, "item_id")}
 
 
 class AggregateRepository(TenantScopedRepository[Aggregate]):
