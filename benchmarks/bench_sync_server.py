@@ -240,7 +240,9 @@ def main() -> None:
     for make_target in targets:
         with make_target() as target:
             for workers in (2,) if args.quick else (1, 2):
-                with running_server(target, workers, folder / f"{target.label}-{workers}.log") as port:
+                with running_server(
+                    target, workers, folder / f"{target.label}-{workers}.log"
+                ) as port:
                     for clients in (128,) if args.quick else (32, 128):
                         label = f"{target.label}, {workers} worker(s), {clients} clients"
                         push = measure(port, target, clients, args.seconds, "/v1/push")

@@ -81,7 +81,9 @@ async def _client(
         writer.close()
 
 
-async def _run(port: int, clients: int, make: RequestFactory, warmup: float, seconds: float) -> LoadResult:
+async def _run(
+    port: int, clients: int, make: RequestFactory, warmup: float, seconds: float
+) -> LoadResult:
     result = LoadResult(seconds=seconds)
     start = time.perf_counter()
     await asyncio.gather(
