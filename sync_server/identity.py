@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -11,6 +12,8 @@ class DeviceIdentity:
 
     device_id: str
     tenant_id: str
+    # when the server last recorded a sync of this device (to keep that write rare)
+    last_sync: datetime | None = None
 
 
 @dataclass(frozen=True)

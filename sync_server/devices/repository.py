@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import String, bindparam, column, select, text, update
 from sqlalchemy.orm import Session
 
+from sync_server.db.base import UtcDateTime
 from sync_server.db.repository import TenantScopedRepository
 from sync_server.devices.models import Device
 
@@ -18,6 +19,21 @@ class TokenOwner:
     device_id: str
     tenant_id: str
     revoked: bool
+    last_sync: datetime | None
+
+
+# Hot-path statements (every request): plain SQL, compiled once, kept prepared by the driver.
+_FIND_TOKEN = text(
+    "SELECT id, tenant_id, revoked_at, last_sync FROM devices WHERE token_hash = :token_hash"
+).columns(
+    column("id", String),
+    column("tenant_id", String),
+    column("revoked_at", UtcDateTime()),
+    column("last_sync", UtcDateTime()),
+)
+_TOUCH = text(
+    "UPDATE devices SET last_sync = :now WHERE tenant_id = :tenant_id AND id = :device_id"
+).bindparams(bindparam("now", type_=UtcDateTime()))
 
 
 class DeviceRepository(TenantScopedRepository[Device]):
@@ -42,11 +58,7 @@ class DeviceRepository(TenantScopedRepository[Device]):
         ).all()
 
     def touch_last_sync(self, tenant_id: str, device_id: str, now: datetime) -> None:
-        self.session.execute(
-            update(Device)
-            .where(Device.tenant_id == tenant_id, Device.id == device_id)
-            .values(last_sync=now)
-        )
+        self.session.execute(_TOUCH, {"now": now, "tenant_id": tenant_id, "device_id": device_id})
 
     def revoke(self, tenant_id: str, device_id: str, now: datetime) -> bool:
         """Revoke the device; False when it was already revoked."""
@@ -64,14 +76,15 @@ class DeviceRepository(TenantScopedRepository[Device]):
 
 def find_token_owner(session: Session, token_hash: str) -> TokenOwner | None:
     """The device holding ``token_hash`` (authentication, before the tenant is known)."""
-    row = session.execute(
-        select(Device.id, Device.tenant_id, Device.revoked_at).where(
-            Device.token_hash == token_hash
-        )
-    ).first()
+    row = session.execute(_FIND_TOKEN, {"token_hash": token_hash}).first()
     if row is None:
         return None
-    return TokenOwner(device_id=row.id, tenant_id=row.tenant_id, revoked=row.revoked_at is not None)
+    return TokenOwner(
+        device_id=row.id,
+        tenant_id=row.tenant_id,
+        revoked=row.revoked_at is not None,
+        last_sync=row.last_sync,
+    )
 
 
 def find_device_tenant(session: Session, device_id: str) -> str | None:

@@ -20,4 +20,6 @@ def authenticate_device(db: Database, token: str) -> DeviceIdentity:
         raise Unauthorized("unknown device token")
     if owner.revoked:
         raise Unauthorized("this device was revoked; enrol it again with a new code")
-    return DeviceIdentity(device_id=owner.device_id, tenant_id=owner.tenant_id)
+    return DeviceIdentity(
+        device_id=owner.device_id, tenant_id=owner.tenant_id, last_sync=owner.last_sync
+    )

@@ -3,28 +3,49 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 
+from sync_server.db.base import UtcDateTime
 from sync_server.db.repository import TenantScopedRepository
-from sync_server.db.upsert import insert_ignoring_conflicts, insert_new_rows
+from sync_server.db.upsert import insert_new_rows
 from sync_server.sync.models import Aggregate, AlertRule, Feedback, PayerMapping, PushBatch
 
 ITEM_KEY = ["tenant_id", "device_id", "item_id"]
 
 
+_FIND_BATCH = text(
+    "SELECT body_hash, response_json FROM push_batches"
+    " WHERE tenant_id = :tenant_id AND device_id = :device_id AND batch_id = :batch_id"
+)
+_INSERT_BATCH = text(
+    "INSERT INTO push_batches (tenant_id, device_id, batch_id, body_hash, response_json,"
+    " received_at) VALUES (:tenant_id, :device_id, :batch_id, :body_hash, :response_json, :now)"
+    " ON CONFLICT (tenant_id, device_id, batch_id) DO NOTHING RETURNING batch_id"
+).bindparams(bindparam("now", type_=UtcDateTime()))
+
+
+@dataclass(frozen=True)
+class StoredBatch:
+    batch_id: str
+    body_hash: str
+    response_json: str
+
+
 class BatchRepository(TenantScopedRepository[PushBatch]):
+    """Received batches. Every request of a push touches these, so the SQL is plain."""
+
     model = PushBatch
 
-    def get(self, tenant_id: str, device_id: str, batch_id: str) -> PushBatch | None:
-        return self.session.scalars(
-            self.readable(tenant_id).where(
-                PushBatch.device_id == device_id, PushBatch.batch_id == batch_id
-            )
+    def get(self, tenant_id: str, device_id: str, batch_id: str) -> StoredBatch | None:
+        row = self.session.execute(
+            _FIND_BATCH, {"tenant_id": tenant_id, "device_id": device_id, "batch_id": batch_id}
         ).first()
+        return None if row is None else StoredBatch(batch_id, row.body_hash, row.response_json)
 
     def insert(
         self,
@@ -36,18 +57,15 @@ class BatchRepository(TenantScopedRepository[PushBatch]):
         now: datetime,
     ) -> bool:
         """Record the batch; False when a concurrent request recorded it first."""
-        statement = insert_ignoring_conflicts(
-            self.session, PushBatch.__table__, ["tenant_id", "device_id", "batch_id"]
-        ).returning(PushBatch.batch_id)
         inserted = self.session.execute(
-            statement,
+            _INSERT_BATCH,
             {
                 "tenant_id": tenant_id,
                 "device_id": device_id,
                 "batch_id": batch_id,
                 "body_hash": body_hash,
                 "response_json": response_json,
-                "received_at": now,
+                "now": now,
             },
         ).first()
         return inserted is not None

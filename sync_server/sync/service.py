@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from shared.models import (
@@ -23,16 +23,19 @@ from sync_server.devices.repository import DeviceRepository
 from sync_server.errors import Conflict, InvalidRequest
 from sync_server.identity import DeviceIdentity
 from sync_server.policies.service import mapping_change, rule_change
-from sync_server.sync.models import AlertRule, Feedback, PayerMapping, PushBatch
+from sync_server.sync.models import AlertRule, Feedback, PayerMapping
 from sync_server.sync.repository import (
     AggregateRepository,
     AlertRuleRepository,
     BatchRepository,
     FeedbackRepository,
     PayerMappingRepository,
+    StoredBatch,
 )
 from sync_server.sync.validation import aggregate_problem, feedback_problem
 from sync_server.tenants.repository import TenantRepository
+
+LAST_SYNC_RESOLUTION = timedelta(minutes=1)
 
 
 class BatchIdReused(InvalidRequest):
@@ -65,7 +68,7 @@ def push(db: Database, device: DeviceIdentity, request: PushRequest, now: dateti
         return _replay(existing, digest)
 
 
-def _replay(existing: PushBatch, digest: str) -> PushResponse:
+def _replay(existing: StoredBatch, digest: str) -> PushResponse:
     if existing.body_hash != digest:
         raise BatchIdReused(
             f"batch id {existing.batch_id} was already used for a different batch; "
@@ -114,6 +117,11 @@ def _sort_items(device: DeviceIdentity, request: PushRequest, now: datetime) -> 
     return sorted_items
 
 
+def _sync_worth_recording(device: DeviceIdentity, now: datetime) -> bool:
+    """Record a device's last sync at most once a minute: a row write per request is waste."""
+    return device.last_sync is None or now - device.last_sync >= LAST_SYNC_RESOLUTION
+
+
 def _push_once(
     db: Database, device: DeviceIdentity, request: PushRequest, digest: str, now: datetime
 ) -> PushResponse:
@@ -140,7 +148,8 @@ def _push_once(
             now,
         ):
             raise _LostBatchRace
-        DeviceRepository(session).touch_last_sync(device.tenant_id, device.device_id, now)
+        if _sync_worth_recording(device, now):
+            DeviceRepository(session).touch_last_sync(device.tenant_id, device.device_id, now)
     return response
 
 
@@ -185,7 +194,8 @@ def pull(
         feedback = FeedbackRepository(session).changed(
             tenant_id, cursor, head, device.device_id, limit + 1
         )
-        DeviceRepository(session).touch_last_sync(tenant_id, device.device_id, now)
+        if _sync_worth_recording(device, now):
+            DeviceRepository(session).touch_last_sync(tenant_id, device.device_id, now)
     changes: list[tuple[int, AlertRule | PayerMapping | Feedback]] = sorted(
         [(r.version, r) for r in rules]
         + [(m.version, m) for m in mappings]

@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from sync_server.tenants.models import Tenant
+
+_ALLOCATE = text(
+    "UPDATE tenants SET change_seq = change_seq + :count WHERE id = :tenant_id RETURNING change_seq"
+)
 
 
 class TenantRepository:
@@ -45,12 +49,7 @@ class TenantRepository:
         """
         if count <= 0:
             return range(0)
-        last = self.session.scalar(
-            update(Tenant)
-            .where(Tenant.id == tenant_id)
-            .values(change_seq=Tenant.change_seq + count)
-            .returning(Tenant.change_seq)
-        )
+        last = self.session.execute(_ALLOCATE, {"count": count, "tenant_id": tenant_id}).scalar()
         if last is None:
             raise LookupError(f"no tenant {tenant_id}")
         return range(int(last) - count + 1, int(last) + 1)
