@@ -95,7 +95,7 @@ async def _too_large(_request: Request, error: Exception) -> JSONResponse:
 
 async def _server_error(_request: Request, error: Exception) -> JSONResponse:
     if isinstance(error, RateLimited):
-        limited = error.state.headers() | {"Retry-After": str(error.state.reset_after)}
+        limited = error.state.headers() | {"Retry-After": str(error.state.reset_after or 1)}
         return JSONResponse(_body("rate_limited", error), status_code=429, headers=limited)
     if isinstance(error, UnsupportedProtocol):
         return JSONResponse(error.refusal.model_dump(), status_code=426)

@@ -21,7 +21,7 @@ class ServerState:
     clock: Clock
 
 
-def get_state(request: Request) -> ServerState:
+async def get_state(request: Request) -> ServerState:
     state = request.app.state.server
     if not isinstance(state, ServerState):
         raise RuntimeError("the app was not built by create_app")

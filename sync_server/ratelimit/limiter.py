@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from limits import RateLimitItem, parse
 from limits.errors import StorageError
 from limits.storage import MemoryStorage, Storage, storage_from_string
-from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import make_url
 
 from sync_server.errors import BackendUnavailable, ConfigurationRefused, ServerError
@@ -24,14 +23,16 @@ from sync_server.settings import ServerSettings
 class LimitState:
     limit: int
     remaining: int
-    reset_after: int  # seconds until the window resets
+    reset_after: int | None = None  # seconds until the window resets (known when refused)
 
     def headers(self) -> dict[str, str]:
-        return {
+        headers = {
             "X-RateLimit-Limit": str(self.limit),
             "X-RateLimit-Remaining": str(self.remaining),
-            "X-RateLimit-Reset": str(self.reset_after),
         }
+        if self.reset_after is not None:
+            headers["X-RateLimit-Reset"] = str(self.reset_after)
+        return headers
 
 
 class RateLimited(ServerError):
@@ -68,7 +69,6 @@ class RateLimits:
         else:
             self.backend = "memory (counters per process)"
             self.storage = MemoryStorage()
-        self.limiter = FixedWindowRateLimiter(self.storage)
 
     def check_reachable(self) -> None:
         if not self.storage.check():
@@ -76,18 +76,16 @@ class RateLimits:
 
     def hit(self, scope: str, item: RateLimitItem, key: str) -> LimitState:
         """Count one request against ``item`` for ``key``; raise RateLimited past the limit."""
+        # A fixed window, as limits' FixedWindowRateLimiter counts it, but in one round
+        # trip to the storage per request; the window's end is read only when refusing.
+        counter = item.key_for(scope, key)
         try:
-            allowed = self.limiter.hit(item, scope, key)
-            stats = self.limiter.get_window_stats(item, scope, key)
+            count = self.storage.incr(counter, item.get_expiry())
+            if count <= item.amount:
+                return LimitState(limit=item.amount, remaining=item.amount - count)
+            reset_after = max(1, math.ceil(self.storage.get_expiry(counter) - time.time()))
         except StorageError as error:
             raise BackendUnavailable(
                 f"the rate-limit backend ({self.backend}) failed: {error.storage_error}"
             ) from None
-        state = LimitState(
-            limit=item.amount,
-            remaining=max(0, stats.remaining),
-            reset_after=max(1, math.ceil(stats.reset_time - time.time())),
-        )
-        if not allowed:
-            raise RateLimited(scope, state)
-        return state
+        raise RateLimited(scope, LimitState(item.amount, 0, reset_after))

@@ -50,7 +50,7 @@ def negotiate(header: str | None) -> int:
     )
 
 
-def require_protocol(
+async def require_protocol(
     upstream_protocol: Annotated[
         str | None,
         Header(alias=PROTOCOL_HEADER, description="protocol version the client speaks"),
