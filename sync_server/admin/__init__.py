@@ -1,0 +1,1 @@
+"""Admin: tenants, enrolment codes, devices, policies, overview and audit (always audited)."""

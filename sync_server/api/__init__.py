@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every domain: server state, error answers."""

@@ -1,0 +1,1 @@
+"""The server's database: models base, engine and scoped transactions, migrations."""

@@ -1,0 +1,1 @@
+"""Devices: enrolled desktops, their tokens (stored as hashes) and revocation."""

@@ -1,0 +1,1 @@
+"""Enrolment codes: single- or multi-use, expiring, exchanged for a device token."""

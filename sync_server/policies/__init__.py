@@ -1,0 +1,1 @@
+"""Alert rules and payer mappings an admin sets for a tenant; devices pull them."""

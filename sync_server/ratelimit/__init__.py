@@ -1,0 +1,1 @@
+"""Rate limits per device, per tenant, per address (enrolment and admin), via `limits`."""

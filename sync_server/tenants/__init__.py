@@ -1,0 +1,1 @@
+"""Tenants: one billing-office customer each."""
