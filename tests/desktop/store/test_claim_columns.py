@@ -16,7 +16,7 @@ from desktop.store.claim_columns import (
     refresh_after_import,
     refresh_claim_columns,
 )
-from desktop.store.migrations.versions import engines_claim_columns as migration
+from desktop.store.migrations.versions import engines_dirty_marks as migration
 from desktop.store.models.claim_columns import BLOCK_LINES
 from tests.conftest import PASSPHRASE
 from tests.helpers.claims import random_columns, store_lines
@@ -148,6 +148,26 @@ def test_triggers_exist_at_head_with_the_block_size_of_the_models(store_path: Pa
         assert re.findall(r"/ (\d+)", triggers[name]) and all(
             int(n) == BLOCK_LINES for n in re.findall(r"/ (\d+)", triggers[name])
         )
+
+
+def test_upserting_lines_of_one_block_twice_marks_it_once(
+    filled: tuple[Path, ClaimColumns],
+) -> None:
+    # An upsert's ON CONFLICT clause overrides a trigger's own conflict clause, so
+    # the marks must not rely on INSERT OR IGNORE (the import re-sends lines this way).
+    path, _ = filled
+    refresh(path)
+    con = open_connection(path, PASSPHRASE)
+    for line_id in (1, 2, 3):
+        con.execute(
+            "INSERT INTO claim_line SELECT * FROM claim_line WHERE id = ? "
+            "ON CONFLICT(id) DO UPDATE SET billed_cents = excluded.billed_cents + 1",
+            (line_id,),
+        )
+    con.commit()
+    assert con.execute("SELECT block FROM claim_column_dirty").fetchall() == [(0,)]
+    con.close()
+    assert len(load(path, verify=True)) == N
 
 
 def test_refresh_reports_progress(filled: tuple[Path, ClaimColumns]) -> None:

@@ -21,6 +21,7 @@ DOMAIN_TABLES = {
     "0004_alerts": {"analysis_run", "finding", "alert_rule", "alert", "alert_event", "feedback"},
     "0005_sync": {"sync_state", "outbox"},
     "engines_claim_columns": {"claim_column_block", "claim_column_data", "claim_column_dirty"},
+    "engines_dirty_marks": set(),
 }
 
 
