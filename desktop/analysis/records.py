@@ -8,6 +8,9 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
+from desktop.engines.columns import ClaimColumns
+from desktop.engines.windows import AnalysisWindows
+
 
 @dataclass(frozen=True)
 class StoredFinding:
@@ -53,6 +56,17 @@ class AlertEvaluator(Protocol):
     def __call__(
         self, session: Session, run_id: str, findings: Sequence[StoredFinding]
     ) -> Sequence[AlertSummary]: ...
+
+
+class RunHook(Protocol):
+    """Work that belongs to a run (e.g. the sync outbox's aggregates), in its transaction.
+
+    Gets the claim columns and windows the run analysed, so it reads nothing twice.
+    """
+
+    def __call__(
+        self, session: Session, run_id: str, cols: ClaimColumns, windows: AnalysisWindows
+    ) -> None: ...
 
 
 def no_alert_evaluation(

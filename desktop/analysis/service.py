@@ -12,7 +12,7 @@ data (and says so), so the same store always gives the same answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,6 +21,7 @@ from desktop.analysis.persist import save_run
 from desktop.analysis.records import (
     AlertEvaluator,
     AlertSummary,
+    RunHook,
     StoredFinding,
     no_alert_evaluation,
 )
@@ -75,6 +76,7 @@ def run_analysis(
     progress: Progress | None = None,
     clock: Clock = utc_now,
     evaluate_alerts: AlertEvaluator = no_alert_evaluation,
+    after_run: Sequence[RunHook] = (),
 ) -> AnalysisOutcome:
     asked = request or AnalysisRequest()
     total = len(STEPS)
@@ -112,6 +114,8 @@ def run_analysis(
         )
         # The one place alert evaluation runs, inside the run's transaction.
         alerts = tuple(evaluate_alerts(session, run_id, findings))
+        for hook in after_run:
+            hook(session, run_id, cols, windows)
         audit.append(
             session,
             "analysis.run",

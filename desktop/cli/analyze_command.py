@@ -6,8 +6,9 @@ import argparse
 from datetime import date
 from typing import Any
 
-from desktop.analysis import AnalysisRequest, run_analysis
+from desktop.analysis import AnalysisRequest
 from desktop.analysis.document import analysis_document, analysis_text
+from desktop.analysis.wiring import run_standard_analysis
 from desktop.cli import common
 
 
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         as_of=args.as_of, baseline_days=args.baseline_days, current_days=args.current_days
     )
     with common.open_store_from_args(args) as store:
-        outcome = run_analysis(store, request, progress=common.StderrProgress("analyze"))
+        outcome = run_standard_analysis(store, request, progress=common.StderrProgress("analyze"))
     if args.json:
         common.emit_json(analysis_document(outcome))
     else:

@@ -20,10 +20,12 @@ from desktop.analysis import (
     run_analysis,
 )
 from desktop.analysis.service import SETTINGS_KEY
+from desktop.engines.columns import ClaimColumns
+from desktop.engines.windows import AnalysisWindows
 from desktop.errors import InvalidInput, UsageError
 from desktop.store import audit, open_store
 from desktop.store.models import AnalysisRun, Finding
-from desktop.store.settings import set_setting
+from desktop.store.settings import get_setting, set_setting
 from tests.conftest import PASSPHRASE
 
 AS_OF = date(2026, 10, 31)
@@ -118,3 +120,28 @@ def test_an_empty_store_has_nothing_to_analyse(store_path: Path) -> None:
 def test_windows_out_of_range_are_refused() -> None:
     with pytest.raises(UsageError, match="current-days"):
         AnalysisRequest(current_days=3)
+
+
+def test_run_hooks_see_the_analysed_columns_in_the_run_transaction(demo_store: Path) -> None:
+    seen: list[tuple[str, int, str]] = []
+
+    def hook(session: Session, run_id: str, cols: ClaimColumns, windows: AnalysisWindows) -> None:
+        # Inside the run's transaction: the run row is already visible.
+        assert session.get(AnalysisRun, run_id) is not None
+        set_setting(session, "test.hook", run_id)
+        seen.append((run_id, len(cols), windows.current.as_dict()["end"]))
+
+    with open_store(demo_store, PASSPHRASE) as store:
+        outcome = run_analysis(store, after_run=(hook,))
+        with store.read() as session:
+            assert get_setting(session, "test.hook") == outcome.run_id
+    assert seen == [(outcome.run_id, 60_000, outcome.result.windows.current.as_dict()["end"])]
+
+
+def test_a_failing_hook_leaves_no_run_behind(demo_store: Path) -> None:
+    def hook(session: Session, run_id: str, cols: ClaimColumns, windows: AnalysisWindows) -> None:
+        raise InvalidInput("the hook refuses")
+
+    with open_store(demo_store, PASSPHRASE) as store, pytest.raises(InvalidInput):
+        run_analysis(store, after_run=(hook,))
+    assert count(demo_store, AnalysisRun) == 0
