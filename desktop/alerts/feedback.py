@@ -219,3 +219,10 @@ def fill_effect(session: Session, feedback_id: str, effect: float | None) -> Non
     row = session.get(Feedback, feedback_id)
     if row is not None and row.effect_at_feedback is None and effect is not None:
         row.effect_at_feedback = effect
+
+
+def feedback_history(session: Session, fingerprint: str) -> list[FeedbackRecord]:
+    """Every verdict on a fingerprint, newest (in clock order) first."""
+    rows = list(session.scalars(select(Feedback).where(Feedback.fingerprint == fingerprint)))
+    rows.sort(key=_order, reverse=True)
+    return [_record(row) for row in rows]
