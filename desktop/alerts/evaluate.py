@@ -263,14 +263,22 @@ def _feedback_view(
 
 
 def _clear_missing(run: _Run) -> tuple[str, ...]:
-    """Alerts open or held before this run and not found in it are cleared (closed)."""
-    stmt = select(Alert).where(Alert.state.in_(("open", "suppressed")))
+    """Alerts found before and not in this run are cleared.
+
+    Open and held alerts become ``closed``. A resolved alert stays resolved, but its
+    going away is recorded once, so that finding it again counts as coming back.
+    """
+    stmt = select(Alert).where(Alert.state.in_(("open", "suppressed", "resolved")))
     cleared: list[str] = []
     for alert in run.session.scalars(stmt):
         if alert.fingerprint in run.found:
             continue
         was = alert.state
-        alert.state, alert.suppressed_reason, alert.suppressed_by = "closed", None, None
+        if was == "resolved":
+            if _latest_outcome(run.session, alert.id) in (None, "cleared"):
+                continue
+        else:
+            alert.state, alert.suppressed_reason, alert.suppressed_by = "closed", None, None
         alert.updated_at = run.at
         run.session.add(
             AlertEvent(
@@ -287,6 +295,15 @@ def _clear_missing(run: _Run) -> tuple[str, ...]:
         cleared.append(alert.id)
     run.session.flush()
     return tuple(cleared)
+
+
+def _latest_outcome(session: Session, alert_id: str) -> str | None:
+    return session.scalar(
+        select(AlertEvent.outcome)
+        .where(AlertEvent.alert_id == alert_id)
+        .order_by(AlertEvent.id.desc())
+        .limit(1)
+    )
 
 
 def run_time(session: Session, run_id: str) -> datetime:

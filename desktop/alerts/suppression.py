@@ -153,7 +153,8 @@ def _grew(effect: float, reference: float | None, percent: float) -> bool:
         return False
     if reference == 0:
         return effect != 0
-    return abs(effect) >= abs(reference) * (1 + percent / 100.0)
+    growth = (abs(effect) / abs(reference) - 1.0) * 100.0
+    return growth >= percent - 1e-9  # 0.15 after 0.10 is 50 %, whatever the float rounding
 
 
 def decide(
@@ -180,7 +181,7 @@ def decide(
                     until,
                 )
     window_start = now - params.flapping_window_days * day
-    recent = [c for c in history.cycles if c >= window_start]
+    recent = [c for c in history.cycles if c > window_start]
     if len(recent) >= params.flapping_count:
         until = recent[-params.flapping_count] + params.flapping_window_days * day
         return _held(
