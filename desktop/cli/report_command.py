@@ -18,7 +18,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here: the CLI package never loads Qt until a PDF is drawn.
-    from desktop.reports import report_format, write_report
+    from desktop.reports.service import report_format, write_report
 
     out: Path = args.out.expanduser()
     report_format(out)  # bad suffix: exit 2 before asking for a passphrase
