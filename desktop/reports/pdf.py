@@ -191,6 +191,8 @@ def write_pdf(content: ReportContent, path: Path, progress: Progress | None = No
             if progress is not None:
                 progress(number, total, f.where)
         pages = flow.pages
+        if progress is not None:
+            progress(total, total, "done")
     finally:
         painter.end()
     return pages
