@@ -139,7 +139,7 @@ def test_every_path_has_an_explicit_outcome_and_reason(
             alerts = session.scalar(select(func.count()).select_from(Alert))
     (got,) = result.outcomes
     assert (got.outcome.value, got.reason) == (outcome, reason)
-    assert (event.outcome, event.reason.split(":")[0]) == (outcome, reason)
+    assert (event.outcome, (event.reason or "").split(":")[0]) == (outcome, reason)
     assert event.decided_by
     assert alerts == (1 if outcome == "raised" else 0)
 

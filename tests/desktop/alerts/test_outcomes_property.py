@@ -123,7 +123,9 @@ def test_every_finding_gets_exactly_one_outcome(make_store: StoreFactory) -> Non
                     )
                     held = session.scalars(select(Alert).where(Alert.state == "suppressed")).all()
                 per_finding = Counter(e.finding_id for e in events)
-                assert sorted(per_finding) == sorted(o.finding_id for o in result.outcomes)
+                assert sorted(per_finding.keys(), key=str) == sorted(
+                    (o.finding_id for o in result.outcomes), key=str
+                )
                 assert set(per_finding.values()) <= {1}
                 for event in events:
                     assert event.outcome in ("raised", "suppressed", "no_rule", "invalid")

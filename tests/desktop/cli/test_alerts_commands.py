@@ -41,7 +41,7 @@ def test_alerts_feedback_and_analyze_again(demo_store: Path) -> None:
     assert (acme["cpt"], acme["metric"], acme["severity"]) == ("99213", "denial_rate", "medium")
 
     noted = run_cli(
-        "feedback", "--store", demo_store, acme["id"], "noise", "--note", "seasonal", env=ENV
+        "feedback", "--store", demo_store, str(acme["id"]), "noise", "--note", "seasonal", env=ENV
     )
     assert noted.returncode == 0, noted.stderr
     assert "state open -> suppressed" in noted.stdout
