@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.alerts.feedback import effective_feedback, fill_effect
+from desktop.alerts.feedback import FeedbackRecord, effective_feedback, fill_effect
 from desktop.alerts.fingerprint import fingerprint
 from desktop.alerts.matching import check_finding, match_rule
 from desktop.alerts.rules import RuleInfo, list_rules
@@ -110,7 +110,7 @@ def _histories(session: Session, alerts: Iterable[Alert]) -> dict[str, AlertHist
         rows = session.execute(
             select(AlertEvent.alert_id, AlertEvent.outcome, AlertEvent.at)
             .where(AlertEvent.alert_id.in_(chunk))
-            .where(AlertEvent.outcome.in_(("raised", "cleared")))
+            .where(AlertEvent.outcome.in_(("raised", "suppressed", "cleared")))
             .order_by(AlertEvent.id)
         )
         for alert_id, outcome, at in rows:
@@ -121,11 +121,13 @@ def _histories(session: Session, alerts: Iterable[Alert]) -> dict[str, AlertHist
     for alert_id, alert in by_id.items():
         seen = events[alert_id]
         cleared = [at for outcome, at in seen if outcome == "cleared"]
+        found = [at for outcome, at in seen if outcome != "cleared"]
         out[alert.fingerprint] = AlertHistory(
             alert.state,
             _parse(alert.last_raised_at),
             cleared[-1] if cleared else None,
             cycles_from(seen),
+            found[-1] if found else None,
         )
     return out
 
@@ -248,11 +250,11 @@ def evaluate_run(
 
 
 def _feedback_view(
-    session: Session, record: Any, alert: Alert | None, f: StoredFinding
+    session: Session, record: FeedbackRecord | None, alert: Alert | None, f: StoredFinding
 ) -> FeedbackView | None:
     if record is None:
         return None
-    view: FeedbackView = record.view()
+    view = record.view()
     if view.effect is None and view.verdict == "noise":
         # A verdict pulled from another device: measure growth from the effect this
         # store showed when the verdict first applied here.

@@ -9,9 +9,10 @@ that applies decides), with the time passed in (``now``) and never read:
 2. **Flapping**: the alert was raised and then cleared ``flapping_count`` times or
    more within ``flapping_window_days``: held until those cycles age out.
 3. **Resolved, then found again**: the latest verdict is "resolved" and the alert has
-   not been raised since. If the finding went away after the verdict and is back, or
-   is still found ``resolved_hold_days`` after it, it is raised again (it came back);
-   before that it is held while the fix reaches the analysis windows.
+   not been raised since. If the finding went away (after the verdict, or before it
+   and had not been found since) and is back, or is still found ``resolved_hold_days``
+   after it, it is raised again (it came back); before that it is held while the fix
+   reaches the analysis windows.
 4. **Cooldown**: the same fingerprint was raised within ``cooldown_days``. An open
    alert stays open (nothing is hidden; it is only not raised twice); one that had
    cleared stays held until the cooldown ends.
@@ -116,10 +117,17 @@ class AlertHistory:
     last_raised_at: datetime | None
     last_cleared_at: datetime | None
     cycles: tuple[datetime, ...]  # when it cleared after being raised (open), oldest first
+    last_found_at: datetime | None = None  # the latest run that found it (raised or held)
 
     @classmethod
     def new(cls) -> AlertHistory:
         return cls(None, None, None, ())
+
+    @property
+    def absent_before(self) -> bool:
+        """It went away and had not been found again before this run."""
+        cleared = self.last_cleared_at
+        return cleared is not None and (self.last_found_at is None or cleared > self.last_found_at)
 
 
 @dataclass(frozen=True)
@@ -203,7 +211,8 @@ def decide(
     )
     if resolved and feedback is not None:
         until = feedback.at + params.resolved_hold_days * day
-        went_away = history.last_cleared_at is not None and history.last_cleared_at > feedback.at
+        cleared = history.last_cleared_at
+        went_away = cleared is not None and (cleared > feedback.at or history.absent_before)
         if went_away or now >= until:
             return _raised(
                 Reason.RETURNED, f"marked resolved on {_day(feedback.at)} and found again"

@@ -273,6 +273,19 @@ CASES: dict[str, tuple[list[Step], dict[str, Any]]] = {
         ],
         {},
     ),
+    "resolved after it went away, then back: returned": (
+        [
+            find("raised:new"),
+            wait(1),
+            gone("closed"),
+            say("resolved", "resolved"),
+            wait(1),
+            gone("resolved"),
+            wait(1),
+            find("raised:returned_after_resolved", "open"),
+        ],
+        {},
+    ),
     "resolved and still found after R days: returned": (
         [find("raised:new"), say("resolved"), wait(30), find("raised:returned_after_resolved")],
         {},
