@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from desktop.analysis.persist import iso_day
@@ -23,6 +24,17 @@ METRIC_NAMES = {
     "days_to_pay_median": "median days to pay",
     "days_to_pay_p90": "90th percentile of days to pay",
 }
+
+
+@dataclass(frozen=True)
+class AlertOutcomes:
+    """How a run's findings were treated: counts by outcome, and by outcome and reason."""
+
+    counts: dict[str, Any]  # {"raised": n, "suppressed": {reason: n}, "no_rule": n, …}
+    by_reason: dict[str, dict[str, int]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"alert_outcomes": self.counts, "alert_outcome_reasons": self.by_reason}
 
 
 def _p(value: float) -> float:
@@ -69,8 +81,14 @@ def delay_event(finding: DelayFinding, finding_id: int | None) -> dict[str, Any]
     }
 
 
-def analysis_document(outcome: AnalysisOutcome) -> dict[str, Any]:
-    """The contract's ``analyze --json`` document (its fields first, then additions)."""
+def analysis_document(
+    outcome: AnalysisOutcome, alert_outcomes: AlertOutcomes | None = None
+) -> dict[str, Any]:
+    """The contract's ``analyze --json`` document (its fields first, then additions).
+
+    ``alert_outcomes`` are the run's stored outcome counts (by outcome, and by reason
+    for each outcome); without them the document has no ``alert_outcomes`` fields.
+    """
     result = outcome.result
     windows = result.windows
     drift_ids = [f.id for f in outcome.findings if f.kind == "drift"]
@@ -82,6 +100,7 @@ def analysis_document(outcome: AnalysisOutcome) -> dict[str, Any]:
         "drift_events": [drift_event(f, i) for f, i in zip(result.drift, drift_ids, strict=True)],
         "delay_events": [delay_event(f, i) for f, i in zip(result.delay, delay_ids, strict=True)],
         "alerts": [a.as_dict() for a in outcome.alerts],
+        **({} if alert_outcomes is None else alert_outcomes.as_dict()),
         "as_of_source": outcome.as_of_source,
         "run_id": outcome.run_id,
         "lines": result.lines,
@@ -138,7 +157,20 @@ def _delay_line(f: DelayFinding) -> str:
     )
 
 
-def analysis_text(outcome: AnalysisOutcome) -> str:
+def alert_outcomes_line(outcomes: AlertOutcomes) -> str:
+    c = outcomes.counts
+    held = ", ".join(f"{reason} {n}" for reason, n in c["suppressed"].items())
+    total_held = sum(c["suppressed"].values())
+    return (
+        f"Alerts: {c['raised']} raised, {total_held} held back"
+        + (f" ({held})" if held else "")
+        + f", {c['no_rule']} taken by no rule, {c['invalid']} invalid"
+        + (f"; {c['cleared']} cleared" if c.get("cleared") else "")
+        + " (upstream alerts lists them)."
+    )
+
+
+def analysis_text(outcome: AnalysisOutcome, alert_outcomes: AlertOutcomes | None = None) -> str:
     result = outcome.result
     w = result.windows
     source = " (the latest date in the data)" if outcome.as_of_source != "given" else ""
@@ -174,5 +206,7 @@ def analysis_text(outcome: AnalysisOutcome) -> str:
             f"(limit {r.limit_days} days from service)"
             for r in due[:10]
         ]
+    if alert_outcomes is not None:
+        lines += ["", alert_outcomes_line(alert_outcomes)]
     lines += ["", f"{result.tests_run:,} tests run; run {outcome.run_id} saved."]
     return "\n".join(lines)

@@ -7,7 +7,8 @@ free of those parts, which keeps the engines testable on their own.
 
 from __future__ import annotations
 
-from desktop.analysis.records import AlertEvaluator, RunHook, no_alert_evaluation
+from desktop.alerts.evaluate import RunEvaluator
+from desktop.analysis.records import AlertEvaluator, RunHook
 from desktop.analysis.service import AnalysisOutcome, AnalysisRequest, Progress, run_analysis
 from desktop.clock import Clock, utc_now
 from desktop.store import Store
@@ -15,7 +16,7 @@ from desktop.store import Store
 
 def standard_evaluator() -> AlertEvaluator:
     """How a run's findings become alerts (the alert rules and suppression policy)."""
-    return no_alert_evaluation
+    return RunEvaluator()
 
 
 def standard_run_hooks() -> tuple[RunHook, ...]:

@@ -6,8 +6,9 @@ import argparse
 from datetime import date
 from typing import Any
 
+from desktop.alerts.evaluate import run_outcome_counts, run_outcome_reasons
 from desktop.analysis import AnalysisRequest
-from desktop.analysis.document import analysis_document, analysis_text
+from desktop.analysis.document import AlertOutcomes, analysis_document, analysis_text
 from desktop.analysis.wiring import run_standard_analysis
 from desktop.cli import common
 
@@ -40,8 +41,13 @@ def run(args: argparse.Namespace) -> int:
     )
     with common.open_store_from_args(args) as store:
         outcome = run_standard_analysis(store, request, progress=common.StderrProgress("analyze"))
+        with store.read() as session:
+            outcomes = AlertOutcomes(
+                run_outcome_counts(session, outcome.run_id),
+                run_outcome_reasons(session, outcome.run_id),
+            )
     if args.json:
-        common.emit_json(analysis_document(outcome))
+        common.emit_json(analysis_document(outcome, outcomes))
     else:
-        common.emit_text(analysis_text(outcome))
+        common.emit_text(analysis_text(outcome, outcomes))
     return 0

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest revision. Checked against Alembic's own head by a test, and compared on
 # every open so that an up-to-date store costs one query instead of an Alembic load.
-HEAD_REVISION = "engines_dirty_marks"
+HEAD_REVISION = "alerts_default_rules"
 KNOWN_REVISIONS = (
     "0001_core",
     "0002_claims",
@@ -32,6 +32,7 @@ KNOWN_REVISIONS = (
     "0005_sync",
     "engines_claim_columns",
     "engines_dirty_marks",
+    "alerts_default_rules",
 )
 
 

@@ -29,7 +29,14 @@ def test_json_has_exactly_the_contracts_shape(demo_store: Path) -> None:
     assert doc["as_of"] == "2026-10-31"
     assert doc["current"] == {"start": "2026-10-02", "end": "2026-10-31"}
     assert set(doc["baseline"]) == {"start", "end"}
-    assert doc["alerts"] == []
+    assert len(doc["alerts"]) == 5  # one per injected change, raised by the default rules
+    for alert in doc["alerts"]:
+        assert list(alert) == ["id", "fingerprint", "state", "suppressed_reason"]
+        assert alert["state"] == "open" and alert["suppressed_reason"] is None
+    assert doc["alert_outcomes"] == {
+        "raised": 5, "suppressed": {}, "no_rule": 0, "invalid": 0, "cleared": 0,
+    }  # fmt: skip
+    assert doc["alert_outcome_reasons"] == {"raised": {"new": 5}}
     assert doc["drift_events"] and doc["delay_events"]
     for event in doc["drift_events"]:
         assert list(event)[: len(DRIFT_FIELDS)] == DRIFT_FIELDS

@@ -22,6 +22,7 @@ DOMAIN_TABLES = {
     "0005_sync": {"sync_state", "outbox"},
     "engines_claim_columns": {"claim_column_block", "claim_column_data", "claim_column_dirty"},
     "engines_dirty_marks": set(),
+    "alerts_default_rules": set(),
 }
 
 
