@@ -3,7 +3,9 @@
 On PostgreSQL every transaction sets the row-level-security keys for its scope with
 ``set_config(..., true)`` (transaction-local), so the policies are a second wall
 behind the application's own ``tenant_id`` filters. On SQLite the application's
-filters are the wall; writers take the lock up front (``BEGIN IMMEDIATE``).
+filters are the wall; writers take the lock up front (``BEGIN IMMEDIATE``). The
+per-request paths (token lookup, push) use pipelined transactions, whose scope keys
+travel with their first statements (see ``sync_server.db.pipeline``).
 """
 
 from __future__ import annotations

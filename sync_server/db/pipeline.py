@@ -16,6 +16,7 @@ not rely on SQLAlchemy bind processing.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -61,24 +62,27 @@ class Pending:
         return [row[0] for row in self.all()]
 
 
-class PipelinedTransaction:
+class PipelinedTransaction(ABC):
     """Queue statements with :meth:`add`; :meth:`flush` or :meth:`commit` sends them."""
 
     backend: str
     dialect: Dialect
 
+    @abstractmethod
     def add(self, statement: Compilable, params: Params) -> Pending:
-        raise NotImplementedError
+        """Queue a statement (SQLite runs it at once); its rows once its step was sent."""
 
+    @abstractmethod
     def add_many(self, statement: Executable, rows: Sequence[Params]) -> Pending:
         """One statement over many parameter sets (SQLite only: PostgreSQL sends JSON)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def flush(self) -> None:
-        raise NotImplementedError
+        """Send the queued statements and wait for their answers."""
 
+    @abstractmethod
     def commit(self) -> None:
-        raise NotImplementedError
+        """Send the queued statements and COMMIT, together."""
 
 
 class _SerialTransaction(PipelinedTransaction):
@@ -170,9 +174,9 @@ class _PostgresPipeline(PipelinedTransaction):
                 pending._set(cursor.fetchall() if cursor.description is not None else [])
                 cursor.close()
         except psycopg.Error as error:
-            statement = queue[0][0] if queue else "COMMIT"
+            sent = "; ".join([sql for sql, _, _ in queue] + (["COMMIT"] if commit else []))
             raise DBAPIError.instance(
-                statement, None, error, psycopg.Error, hide_parameters=True
+                sent, None, error, psycopg.Error, hide_parameters=True
             ) from error
 
 
