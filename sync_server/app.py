@@ -13,6 +13,7 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -82,6 +83,12 @@ def create_app(settings: ServerSettings, *, clock: Clock = utc_now) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Sync handlers run in the worker's thread pool and each holds one pooled
+        # connection: more threads than connections would open and close overflow
+        # connections under load (a new PostgreSQL backend per request).
+        threads = anyio.to_thread.current_default_thread_limiter()
+        threads.total_tokens = settings.database_pool_size
+        log.info("worker threads: %d (one per pooled connection)", threads.total_tokens)
         yield
         state.db.dispose()
 

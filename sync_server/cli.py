@@ -11,6 +11,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from sync_server.admin_cli import add_admin_commands, run_admin
 from sync_server.errors import (
@@ -63,8 +64,9 @@ def serve(settings: ServerSettings, host: str, port: int, workers: int) -> int:
         upgrade(settings)  # the embedded default needs no setup step
     if workers < 1:
         raise ConfigurationRefused("--workers must be at least 1")
+    options = server_options(settings)
     if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+        uvicorn.run(create_app(settings), host=host, port=port, **options)
         return EXIT_OK
     build_state(settings).db.dispose()  # fail fast here, before any worker starts
     uvicorn.run(
@@ -73,9 +75,19 @@ def serve(settings: ServerSettings, host: str, port: int, workers: int) -> int:
         host=host,
         port=port,
         workers=workers,
-        log_config=None,
+        **options,
     )
     return EXIT_OK
+
+
+def server_options(settings: ServerSettings) -> dict[str, Any]:
+    """uvicorn options that come from the settings, the same for one worker or many."""
+    return {
+        "log_config": None,
+        # the client address behind a reverse proxy, for the per-address rate limits
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+    }
 
 
 def migrate(settings: ServerSettings) -> int:

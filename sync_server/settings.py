@@ -76,6 +76,15 @@ class ServerSettings(BaseSettings):
         default="upstream", pattern=r"^[A-Za-z0-9_.-]{1,40}$", description="Redis key prefix"
     )
     max_body_bytes: int = Field(default=1_048_576, ge=1024, le=64 * 1_048_576)
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        pattern=r"^[0-9A-Fa-f.:/, *]{1,1000}$",
+        description=(
+            "reverse proxies trusted to report the client address (X-Forwarded-For) and"
+            " scheme, as uvicorn's --forwarded-allow-ips: comma-separated addresses or"
+            " networks; the address they report keys the enrolment and admin rate limits"
+        ),
+    )
     cookie_secure: bool = True
 
     @classmethod
@@ -107,6 +116,11 @@ class ServerSettings(BaseSettings):
                 problems.append(f"UPSTREAM_SERVER_{name} is weak: {weakness}")
         if not self.database_url:
             problems.append("UPSTREAM_SERVER_DATABASE_URL is not set")
+        if "*" in self.forwarded_allow_ips:
+            problems.append(
+                "UPSTREAM_SERVER_FORWARDED_ALLOW_IPS trusts every peer, so any client could"
+                " pick the address its rate limits are counted under; name the proxies"
+            )
         if problems:
             raise ValueError("production mode refuses to start: " + "; ".join(problems))
         return self

@@ -129,7 +129,7 @@ def _tenant_page(
     return _render(
         request,
         "tenant.html",
-        tenant_id=tenant_id,
+        tenant=service.get_tenant(tenant_id),
         devices=service.list_devices(tenant_id).devices,
         codes=service.list_enrolment_codes(tenant_id).codes,
         overview=service.overview(tenant_id).rows,

@@ -91,6 +91,14 @@ class AdminService:
             raise Conflict(f"a tenant named {name!r} exists already") from None
         return TenantOut(tenant_id=tenant.id, name=tenant.name, created_at=tenant.created_at)
 
+    def get_tenant(self, tenant_id: str) -> TenantOut:
+        with self._action(write=True) as (session, now):
+            tenant = TenantRepository(session).get(tenant_id)
+            if tenant is None:
+                raise NotFound(f"no tenant {tenant_id}")
+            self._audit(session, now, "tenant.read", tenant_id=tenant_id)
+        return TenantOut(tenant_id=tenant.id, name=tenant.name, created_at=tenant.created_at)
+
     def list_tenants(self) -> TenantList:
         with self._action(write=True) as (session, now):
             rows = TenantRepository(session).list_all()

@@ -3,12 +3,15 @@
 On PostgreSQL every transaction sets the row-level-security keys for its scope with
 ``set_config(..., true)`` (transaction-local), so the policies are a second wall
 behind the application's own ``tenant_id`` filters. On SQLite the application's
-filters are the wall; writers take the lock up front (``BEGIN IMMEDIATE``).
+filters are the wall; writers take the lock up front (``BEGIN IMMEDIATE``). The
+per-request paths (token lookup, push) use pipelined transactions, whose scope keys
+travel with their first statements (see ``sync_server.db.pipeline``).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -16,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session
 
+from sync_server.db.pipeline import PipelinedTransaction, pipelined
 from sync_server.errors import BackendUnavailable, ConfigurationRefused
 
 log = logging.getLogger(__name__)
@@ -35,6 +39,8 @@ _SET_SCOPE = text(
     " set_config('upstream.code_hash', :code, true)"
 )
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+PING_AFTER_IDLE_S = 5.0
+_IDLE_SINCE = "upstream_idle_since"
 
 
 def create_database_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Engine:
@@ -45,14 +51,36 @@ def create_database_engine(url: str, *, pool_size: int = 10, max_overflow: int =
     if backend == "postgresql":
         if parsed.get_driver_name() != "psycopg":
             raise ConfigurationRefused("use the psycopg driver: postgresql+psycopg://…")
-        return create_engine(
-            url,
-            pool_size=pool_size,
-            max_overflow=max_overflow,
-            pool_pre_ping=True,
-            pool_recycle=1800,
+        engine = create_engine(
+            url, pool_size=pool_size, max_overflow=max_overflow, pool_recycle=1800
         )
+        _ping_when_idle(engine)
+        return engine
     raise ConfigurationRefused(f"unsupported database {backend!r}: use sqlite or postgresql")
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Ping a pooled connection before use only when it sat idle for a while.
+
+    A connection handed back a moment ago is known alive, so a busy pool skips the
+    round trip that ``pool_pre_ping`` would spend on every checkout; one left idle may
+    have been dropped (server restart, network) and is pinged, and replaced when dead.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.pop(_IDLE_SINCE, None)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # the pool discards this connection and checks out another
+            raise DisconnectionError(f"pooled connection is dead: {error}") from error
 
 
 def _sqlite_engine(url: str, *, pool_size: int, max_overflow: int) -> Engine:
@@ -127,15 +155,15 @@ class Database:
         """Set the row-level-security keys of this transaction (PostgreSQL only)."""
         if self.backend != "postgresql":
             return
-        session.execute(
-            _SET_SCOPE,
-            {
-                "tenant": scope.tenant_id,
-                "admin": "on" if scope.admin else "",
-                "token": scope.token_hash,
-                "code": scope.code_hash,
-            },
-        )
+        session.execute(_SET_SCOPE, _scope_params(scope))
+
+    def _pipelined(
+        self, scope: Scope, *, write: bool
+    ) -> AbstractContextManager[PipelinedTransaction]:
+        bind = self._writer if write and self.backend == "sqlite" else self.engine
+        if self.backend != "postgresql":
+            return pipelined(bind, None, {})
+        return pipelined(bind, _SET_SCOPE, _scope_params(scope))
 
     def tenant_transaction(
         self, tenant_id: str, *, write: bool = False
@@ -144,6 +172,16 @@ class Database:
         if not tenant_id:
             raise ValueError("a tenant transaction needs a tenant id")
         return self._transaction(Scope(tenant_id=tenant_id), write=write)
+
+    def tenant_pipeline(self, tenant_id: str) -> AbstractContextManager[PipelinedTransaction]:
+        """A write transaction seeing only ``tenant_id``'s rows, its statements sent in steps."""
+        if not tenant_id:
+            raise ValueError("a tenant transaction needs a tenant id")
+        return self._pipelined(Scope(tenant_id=tenant_id), write=True)
+
+    def token_pipeline(self, token_hash: str) -> AbstractContextManager[PipelinedTransaction]:
+        """:meth:`token_transaction` with its statements sent in steps."""
+        return self._pipelined(Scope(token_hash=token_hash), write=False)
 
     def token_transaction(self, token_hash: str) -> AbstractContextManager[Session]:
         """A read transaction that can see only the device holding ``token_hash``."""
@@ -159,6 +197,15 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _scope_params(scope: Scope) -> dict[str, str]:
+    return {
+        "tenant": scope.tenant_id,
+        "admin": "on" if scope.admin else "",
+        "token": scope.token_hash,
+        "code": scope.code_hash,
+    }
 
 
 def open_database(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Database:

@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import String, bindparam, column, select, text, update
 from sqlalchemy.orm import Session
 
-from sync_server.db.base import UtcDateTime
+from sync_server.db.base import UtcDateTime, as_utc
+from sync_server.db.pipeline import Pending, PipelinedTransaction
 from sync_server.db.repository import TenantScopedRepository
 from sync_server.devices.models import Device
 
@@ -31,7 +32,7 @@ _FIND_TOKEN = text(
     column("revoked_at", UtcDateTime()),
     column("last_sync", UtcDateTime()),
 )
-_TOUCH = text(
+TOUCH_LAST_SYNC = text(
     "UPDATE devices SET last_sync = :now WHERE tenant_id = :tenant_id AND id = :device_id"
 ).bindparams(bindparam("now", type_=UtcDateTime()))
 
@@ -58,7 +59,9 @@ class DeviceRepository(TenantScopedRepository[Device]):
         ).all()
 
     def touch_last_sync(self, tenant_id: str, device_id: str, now: datetime) -> None:
-        self.session.execute(_TOUCH, {"now": now, "tenant_id": tenant_id, "device_id": device_id})
+        self.session.execute(
+            TOUCH_LAST_SYNC, {"now": now, "tenant_id": tenant_id, "device_id": device_id}
+        )
 
     def revoke(self, tenant_id: str, device_id: str, now: datetime) -> bool:
         """Revoke the device; False when it was already revoked."""
@@ -74,16 +77,22 @@ class DeviceRepository(TenantScopedRepository[Device]):
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def find_token_owner(session: Session, token_hash: str) -> TokenOwner | None:
-    """The device holding ``token_hash`` (authentication, before the tenant is known)."""
-    row = session.execute(_FIND_TOKEN, {"token_hash": token_hash}).first()
+def queue_token_owner(transaction: PipelinedTransaction, token_hash: str) -> Pending:
+    """Look up the device holding ``token_hash`` (authentication, before the tenant is known)."""
+    return transaction.add(_FIND_TOKEN, {"token_hash": token_hash})
+
+
+def token_owner(found: Pending) -> TokenOwner | None:
+    """The answer of :func:`queue_token_owner`."""
+    row = found.first()
     if row is None:
         return None
+    device_id, tenant_id, revoked_at, last_sync = row
     return TokenOwner(
-        device_id=row.id,
-        tenant_id=row.tenant_id,
-        revoked=row.revoked_at is not None,
-        last_sync=row.last_sync,
+        device_id=device_id,
+        tenant_id=tenant_id,
+        revoked=revoked_at is not None,
+        last_sync=None if last_sync is None else as_utc(last_sync),
     )
 
 

@@ -25,11 +25,11 @@ from sync_server.identity import DeviceIdentity
 from sync_server.policies.service import mapping_change, rule_change
 from sync_server.sync.models import AlertRule, Feedback, PayerMapping
 from sync_server.sync.repository import (
-    AggregateRepository,
     AlertRuleRepository,
     BatchRepository,
     FeedbackRepository,
     PayerMappingRepository,
+    PushSteps,
     StoredBatch,
 )
 from sync_server.sync.validation import aggregate_problem, feedback_problem
@@ -46,26 +46,24 @@ class CursorAhead(Conflict):
     """The cursor is past every change of this tenant: the client must pull from 0."""
 
 
-class _LostBatchRace(Exception):
-    """A concurrent request with the same batch id committed first."""
-
-
 def body_hash(request: PushRequest) -> str:
     return hashlib.sha256(request.model_dump_json().encode("utf-8")).hexdigest()
 
 
 def push(db: Database, device: DeviceIdentity, request: PushRequest, now: datetime) -> PushResponse:
     digest = body_hash(request)
-    try:
-        return _push_once(db, device, request, digest, now)
-    except _LostBatchRace:
-        with db.tenant_transaction(device.tenant_id) as session:
-            existing = BatchRepository(session).get(
-                device.tenant_id, device.device_id, request.batch_id
-            )
-        if existing is None:
-            raise RuntimeError("a batch that won a race is not stored") from None
-        return _replay(existing, digest)
+    items = _sort_items(device, request, now)
+    response = _push_once(db, device, request, items, digest, now)
+    if response is not None:
+        return response
+    # the batch id was received before (or by a concurrent request that committed first)
+    with db.tenant_transaction(device.tenant_id) as session:
+        existing = BatchRepository(session).get(
+            device.tenant_id, device.device_id, request.batch_id
+        )
+    if existing is None:
+        raise RuntimeError("a batch whose id is taken is not stored")
+    return _replay(existing, digest)
 
 
 def _replay(existing: StoredBatch, digest: str) -> PushResponse:
@@ -123,33 +121,36 @@ def _sync_worth_recording(device: DeviceIdentity, now: datetime) -> bool:
 
 
 def _push_once(
-    db: Database, device: DeviceIdentity, request: PushRequest, digest: str, now: datetime
-) -> PushResponse:
-    with db.tenant_transaction(device.tenant_id, write=True) as session:
-        batches = BatchRepository(session)
-        existing = batches.get(device.tenant_id, device.device_id, request.batch_id)
-        if existing is not None:
-            return _replay(existing, digest)
-        items = _sort_items(device, request, now)
-        stored_aggregates = AggregateRepository(session).insert_new(
-            device.tenant_id, items.aggregates
+    db: Database,
+    device: DeviceIdentity,
+    request: PushRequest,
+    items: _Sorted,
+    digest: str,
+    now: datetime,
+) -> PushResponse | None:
+    """Store the batch in two steps (two round trips on PostgreSQL); None when its id is taken.
+
+    Step one claims the batch id and inserts the items; step two numbers the new
+    feedback, records the answer and commits. When the id was taken, the items just
+    inserted are rolled back with the claim: a batch is never merged into another.
+    """
+    with db.tenant_pipeline(device.tenant_id) as transaction:
+        steps = PushSteps(transaction, device.tenant_id, device.device_id)
+        claimed = steps.claim_batch(request.batch_id, digest, now)
+        aggregates = steps.insert_aggregates(items.aggregates)
+        feedback = steps.insert_feedback(items.feedback)
+        transaction.flush()
+        if not claimed.all():
+            return None  # leaving without commit rolls the items back
+        stored_feedback = set(feedback.scalars())
+        steps.number_feedback(
+            [row["item_id"] for row in items.feedback if row["item_id"] in stored_feedback]
         )
-        seqs = TenantRepository(session).allocate_seqs(device.tenant_id, len(items.feedback))
-        for row, seq in zip(items.feedback, seqs, strict=True):
-            row["seq"] = seq
-        stored_feedback = FeedbackRepository(session).insert_new(device.tenant_id, items.feedback)
-        response = _answer(request, items, stored_aggregates, stored_feedback)
-        if not batches.insert(
-            device.tenant_id,
-            device.device_id,
-            request.batch_id,
-            digest,
-            response.model_dump_json(),
-            now,
-        ):
-            raise _LostBatchRace
+        response = _answer(request, items, set(aggregates.scalars()), stored_feedback)
+        steps.record_answer(request.batch_id, response.model_dump_json())
         if _sync_worth_recording(device, now):
-            DeviceRepository(session).touch_last_sync(device.tenant_id, device.device_id, now)
+            steps.touch_last_sync(now)
+        transaction.commit()
     return response
 
 

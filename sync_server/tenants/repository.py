@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from sync_server.tenants.models import Tenant
 
-_ALLOCATE = text(
+ALLOCATE_SEQS = text(
     "UPDATE tenants SET change_seq = change_seq + :count WHERE id = :tenant_id RETURNING change_seq"
 )
 
@@ -49,7 +49,9 @@ class TenantRepository:
         """
         if count <= 0:
             return range(0)
-        last = self.session.execute(_ALLOCATE, {"count": count, "tenant_id": tenant_id}).scalar()
+        last = self.session.execute(
+            ALLOCATE_SEQS, {"count": count, "tenant_id": tenant_id}
+        ).scalar()
         if last is None:
             raise LookupError(f"no tenant {tenant_id}")
         return range(int(last) - count + 1, int(last) + 1)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from sync_server.app import create_app
+from sync_server.cli import server_options
 from sync_server.clock import Clock, utc_now
 from sync_server.db.migrate import upgrade
 from sync_server.settings import ServerSettings
@@ -91,7 +92,8 @@ def serve() -> Iterator[Serve]:
     def start(db: ServerDb, clock: Clock = utc_now, **overrides: Any) -> tuple[LiveServer, Api]:
         settings = make_settings(db, **overrides)
         upgrade(settings)
-        server = LiveServer(create_app(settings, clock=clock)).start()
+        app = create_app(settings, clock=clock)
+        server = LiveServer(app, **server_options(settings)).start()
         pair = (server, Api(server.base_url))
         started.append(pair)
         return pair

@@ -81,6 +81,8 @@ def test_an_admin_manages_a_tenant_in_the_browser(
 
     browser.find_element(By.LINK_TEXT, "Harbor Medical Billing").click()
     wait_for_url(browser, f"{base}/admin/tenants/{tenant}")
+    assert text_of(browser, "#tenant-name") == "Harbor Medical Billing"
+    assert "Harbor Medical Billing" in browser.title
     row = browser.find_element(By.CSS_SELECTOR, f'tr[data-device-id="{device.device_id}"]')
     assert "Reception PC" in row.text and "never" not in row.text and "active" in row.text
     overview = text_of(browser, "#overview")

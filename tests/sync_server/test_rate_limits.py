@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from shared.models import PROTOCOL_HEADER, PROTOCOL_VERSION
 from tests.helpers.services import require_redis
 from tests.sync_server.client import aggregate
 from tests.sync_server.conftest import ServerDb
@@ -67,6 +68,29 @@ def test_enrolment_and_admin_are_limited_per_address(
     assert_limited(api.enrol_response(code))
     assert api.http.get("/admin/v1/tenants", headers=api.admin_headers).status_code == 200
     assert_limited(api.http.get("/admin/v1/tenants", headers=api.admin_headers))
+
+
+@pytest.mark.parametrize(("trusted", "separate"), [("127.0.0.1", True), ("192.0.2.10", False)])
+def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(
+    sqlite_db: ServerDb, serve: Any, trusted: str, separate: bool
+) -> None:
+    """Only a proxy named in forwarded_allow_ips may say which client it forwards."""
+    _, api = serve(sqlite_db, rate_limit_enrol="1/minute", forwarded_allow_ips=trusted)
+
+    def enrol_from(address: str) -> httpx.Response:
+        return api.http.post(
+            "/v1/enrol",
+            json={"code": "WRONG-CODE-0000", "device_name": "PC"},
+            headers={"X-Forwarded-For": address, PROTOCOL_HEADER: str(PROTOCOL_VERSION)},
+        )
+
+    assert enrol_from("203.0.113.7").status_code == 401
+    assert_limited(enrol_from("203.0.113.7"))
+    other = enrol_from("198.51.100.20")
+    if separate:
+        assert other.status_code == 401
+    else:
+        assert_limited(other)
 
 
 def test_the_default_limits_are_stricter_for_enrolment_and_admin() -> None:

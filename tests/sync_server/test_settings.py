@@ -46,6 +46,7 @@ def test_safe_production_settings_load() -> None:
         ("SECRET_KEY", "a" * 40, "distinct characters"),
         ("ADMIN_TOKEN", None, "ADMIN_TOKEN is not set"),
         ("DATABASE_URL", None, "DATABASE_URL is not set"),
+        ("FORWARDED_ALLOW_IPS", "*", "trusts every peer"),
     ],
 )
 def test_production_refuses_unsafe_settings(

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from sync_server.db.engine import open_database
+from sync_server.db import engine as engine_module
+from sync_server.db.engine import Database, open_database
 from sync_server.db.migrate import HEAD_REVISION, script_head, upgrade
 from tests.sync_server.client import Api, aggregate
 from tests.sync_server.conftest import ServerDb, make_settings
+from tests.sync_server.pg import ADMIN_DSN
 
 
 def test_the_head_revision_matches_the_migrations() -> None:
@@ -66,3 +69,56 @@ def test_the_overview_merges_every_device_by_payer_and_week(api: Api) -> None:
         f"/admin/v1/tenants/{api.create_tenant()}/overview", headers=api.admin_headers
     ).json()
     assert other["rows"] == []
+
+
+def _backend_pid(db: Database) -> int:
+    with db.engine.connect() as connection:
+        return int(connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def test_a_pooled_connection_that_died_while_idle_is_replaced(
+    postgres_db: ServerDb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    upgrade(make_settings(postgres_db))
+    db = open_database(postgres_db.url, pool_size=1, max_overflow=0)
+    try:
+        first = _backend_pid(db)
+        assert _backend_pid(db) == first  # in use a moment ago: reused as it is
+        with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (first,))
+        monkeypatch.setattr(engine_module, "PING_AFTER_IDLE_S", 0.0)  # "idle for a while"
+        assert _backend_pid(db) != first
+    finally:
+        db.dispose()
+
+
+def test_a_pooled_connection_in_use_a_moment_ago_is_not_pinged(postgres_db: ServerDb) -> None:
+    upgrade(make_settings(postgres_db))
+    db = open_database(postgres_db.url, pool_size=1, max_overflow=0)
+    try:
+        first = _backend_pid(db)
+        with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (first,))
+        # no ping: the dead connection is found by the next statement, which fails loudly
+        with pytest.raises(DBAPIError):
+            _backend_pid(db)
+        assert _backend_pid(db) != first  # and the pool then opens a new one
+    finally:
+        db.dispose()
+
+
+def test_a_pipelined_transaction_on_a_dead_connection_fails_and_frees_the_pool(
+    postgres_db: ServerDb,
+) -> None:
+    upgrade(make_settings(postgres_db))
+    db = open_database(postgres_db.url, pool_size=1, max_overflow=0)
+    try:
+        first = _backend_pid(db)
+        with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (first,))
+        with pytest.raises(DBAPIError), db.tenant_pipeline("tenant-a") as transaction:
+            transaction.add(text("SELECT 1"), {})
+            transaction.commit()
+        assert _backend_pid(db) != first  # the dead connection was not handed back
+    finally:
+        db.dispose()
