@@ -89,10 +89,11 @@ def _apply_rule(session: Session, change: AlertRuleChange, clock: Clock) -> Appl
         write_value(session, RULE_IDS_KEY, ids, now)
         _audit_rule(session, "alert_rule.removed", change, before, None, clock)
         return Applied(rules_removed=1)
+    name = _free_name(session, change.name, change.rule_id, None if local is None else local.id)
     if local is None:
-        local = AlertRule(source="server")
+        local = AlertRule(source="server", name=name)
         session.add(local)
-    local.name = _free_name(session, change.name, change.rule_id, local.id)
+    local.name = name
     local.metrics_json = json.dumps(change.metrics)
     local.min_severity = change.min_severity
     local.min_effect = change.min_effect
