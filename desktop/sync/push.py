@@ -44,6 +44,7 @@ class PushTally:
     duplicate: int = 0
     rejected: dict[str, str] = field(default_factory=dict)
     batches: int = 0
+    replayed: int = 0  # batches the server answered from its record of an earlier try
     cancelled: bool = False
 
 
@@ -91,6 +92,7 @@ def push_outbox(
             save_pending_batch(session, None, at=at)
             save_last_error(session, None, at=at)
         tally.batches += 1
+        tally.replayed += int(answer.replayed)
         tally.stored += sum(1 for r in answer.results if r.status == ItemStatus.STORED)
         tally.duplicate += sum(1 for r in answer.results if r.status == ItemStatus.DUPLICATE)
         tally.rejected.update(refused)

@@ -31,6 +31,7 @@ from desktop.sync.state import (
     save_pending_batch,
     utc_text,
 )
+from shared.models import MAX_BATCH_ITEMS
 
 MAX_PULL_PAGES = 200  # 100,000 changes in one sync; the rest comes at the next one
 
@@ -74,6 +75,7 @@ class SyncReport:
     cancelled: bool = False
     requests: int = 0
     batches: int = 0
+    replayed: int = 0
     pages: int = 0
     messages: tuple[str, ...] = field(default=())
 
@@ -174,6 +176,7 @@ def sync_once(
     clock: Clock = utc_now,
     policy: RetryPolicy | None = None,
     transport: httpx.BaseTransport | None = None,
+    batch_items: int = MAX_BATCH_ITEMS,
 ) -> SyncReport:
     """Push the whole outbox, then pull every change since the cursor."""
     with store.read() as session:
@@ -188,7 +191,13 @@ def sync_once(
     try:
         client.handshake()
         tally = push_outbox(
-            store, client, state.device_id, clock=clock, progress=progress, cancel=cancel
+            store,
+            client,
+            state.device_id,
+            clock=clock,
+            progress=progress,
+            cancel=cancel,
+            batch_items=batch_items,
         )
         pulled, pages = Applied(), 0
         if not tally.cancelled:
@@ -219,6 +228,7 @@ def sync_once(
         cancelled=tally.cancelled,
         requests=client.requests_made,
         batches=tally.batches,
+        replayed=tally.replayed,
         pages=pages,
     )
 
