@@ -23,6 +23,7 @@ import httpx
 from pydantic import ValidationError
 
 from desktop.sync.errors import (
+    BadEnrolmentCode,
     DeviceRevoked,
     EnrolmentRefused,
     ProtocolMismatch,
@@ -112,9 +113,10 @@ class SyncClient:
             )
         return versions
 
-    def enrol(self, code: str, device_name: str) -> EnrolResponse:
-        body = EnrolRequest(code=code, device_name=device_name).model_dump_json()
-        response = self._request("POST", "/v1/enrol", content=body, enrolling=True)
+    def enrol(self, request: EnrolRequest) -> EnrolResponse:
+        response = self._request(
+            "POST", "/v1/enrol", content=request.model_dump_json(), enrolling=True
+        )
         return _parse(EnrolResponse, response)
 
     def push(self, body: str) -> PushResponse:
@@ -155,6 +157,17 @@ class SyncClient:
             f"{self.policy.attempts} attempts ({problem}); the outbox is kept and will be "
             "sent at the next sync"
         )
+
+
+def enrol_request(code: str, device_name: str) -> EnrolRequest:
+    """The enrolment request, checked before anything is sent."""
+    try:
+        return EnrolRequest(code=code, device_name=device_name)
+    except ValidationError:
+        raise BadEnrolmentCode(
+            "an enrolment code is 8 to 64 letters, digits, spaces or dashes, and the "
+            "device name plain text of at most 120 characters: check what was typed"
+        ) from None
 
 
 def _parse(model: type[T], response: httpx.Response) -> T:

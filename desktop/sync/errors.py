@@ -17,6 +17,10 @@ class AlreadyEnrolled(UsageError):
     """Enrolling a store that is enrolled already."""
 
 
+class BadEnrolmentCode(UsageError):
+    """An enrolment code (or device name) that cannot be what the admin issued."""
+
+
 class ServerUnreachable(ServerUnavailable):
     """No answer, a timeout or a server error after every retry."""
 

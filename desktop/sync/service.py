@@ -18,7 +18,7 @@ from desktop.errors import ServerUnavailable
 from desktop.store import Store, audit
 from desktop.store.models import SyncState
 from desktop.sync import outbox
-from desktop.sync.client import RetryPolicy, SyncClient
+from desktop.sync.client import RetryPolicy, SyncClient, enrol_request
 from desktop.sync.errors import NotEnrolled, ServerRefused
 from desktop.sync.pull_apply import Applied, apply_page
 from desktop.sync.push import Cancel, Progress, push_outbox
@@ -117,9 +117,10 @@ def enroll(
     url = server.rstrip("/")
     if not url.startswith(("http://", "https://")):
         raise ServerRefused(f"the server address must start with http:// or https://, not {url!r}")
+    request = enrol_request(code.strip(), device_name or default_device_name())
     with SyncClient(url, policy=policy or RetryPolicy(), transport=transport) as client:
         client.handshake()
-        answer = client.enrol(code.strip(), device_name or default_device_name())
+        answer = client.enrol(request)
     with store.write() as session:
         at = iso_utc(clock())
         before = enrolment(session)

@@ -126,9 +126,6 @@ def test_other_files_exit_3_untouched(tmp_path: Path, content: bytes) -> None:
         ["alerts"],
         ["feedback", "some-id", "noise", "--note", "seasonal"],
         ["report", "--out", "r.pdf"],
-        ["sync", "status"],
-        ["sync", "run"],
-        ["sync", "enroll", "--server", "http://127.0.0.1:1", "--code", "X"],
     ],
 )
 def test_commands_not_built_yet_say_so_with_exit_2(

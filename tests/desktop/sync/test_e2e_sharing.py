@@ -13,7 +13,13 @@ from sqlalchemy import select
 from desktop.ingest.payers import list_payer_mappings
 from desktop.store.models import AlertRule, AuditEntry
 from desktop.sync import service
-from desktop.sync.errors import DeviceRevoked, ProtocolMismatch, ServerUnreachable
+from desktop.sync.errors import (
+    DeviceRevoked,
+    EnrolmentRefused,
+    ProtocolMismatch,
+    ServerUnreachable,
+)
+from desktop.sync.outbox import enqueue
 from tests.conftest import PASSPHRASE, StoreFactory
 from tests.desktop.sync.server import SyncServer
 from tests.desktop.sync.support import (
@@ -138,6 +144,8 @@ def test_a_revoked_device_and_an_unreachable_server_keep_the_outbox(
     assert device_id is not None
     server.admin("device", "revoke", device_id)
     with opened(path) as store:
+        with pytest.raises(EnrolmentRefused, match="enrolment code was refused"):
+            service.enroll(store, server.base_url, "not-a-real-code", policy=FAST_RETRIES)
         with pytest.raises(DeviceRevoked, match="revoked"):
             service.sync_once(store, clock=clock, policy=FAST_RETRIES)
         state = service.status(store)
@@ -184,10 +192,6 @@ def test_the_cli_enrols_runs_and_reports_status(
         "sync", "enroll", "--store", path, "--server", server.base_url, "--code", code, env=env
     )
     assert enrol.returncode == 0, enrol.stderr
-    refused = run_cli(
-        "sync", "enroll", "--store", path, "--server", server.base_url, "--code", code, env=env
-    )
-    assert refused.returncode == 5 and "enrolment code was refused" in refused.stderr
     with opened(path) as store:
         give_feedback(store, FINGERPRINT, "real", MovableClock(START))
     ran = run_cli("sync", "run", "--store", path, "--json", env=env)
@@ -205,3 +209,61 @@ def test_the_cli_enrols_runs_and_reports_status(
     assert "outbox is kept" in offline.stderr
     status = json.loads(run_cli("sync", "status", "--store", path, "--json", env=env).stdout)
     assert status["outbox"] == 1
+
+
+def test_items_the_server_rejects_stay_marked_and_do_not_block_the_rest(
+    server: SyncServer, make_store: StoreFactory
+) -> None:
+    lakeside = server.tenant("Lakeside Billing")
+    clock = MovableClock(START)
+    path = enrolled(server, make_store().path, server.code(lakeside), clock)
+    small = {
+        "week": "2026-W10",
+        "payer": "Acme Health",
+        "cpt": "99213",
+        "lines": 4,
+        "denied_lines": 1,
+        "billed": 400.0,
+        "allowed": 300.0,
+        "paid": 250.0,
+        "days_to_pay_p50": 12.0,
+        "days_to_pay_p90": 20.0,
+    }
+    with opened(path) as store:
+        with store.write() as session:
+            enqueue(session, "aggregate", small, item_id="small-cell-0001", clock=clock)
+        give_feedback(store, FINGERPRINT, "real", clock)
+        report = service.sync_once(store, clock=clock, policy=FAST_RETRIES)
+        assert report.stored == 1
+        assert list(report.rejected) == ["small-cell-0001"]
+        assert "small cell" in report.rejected["small-cell-0001"]
+        state = service.status(store)
+        assert (state.outbox, state.rejected) == (1, 1)
+        assert state.last_error is not None and "rejected 1 item" in state.last_error
+        again = service.sync_once(store, clock=clock, policy=FAST_RETRIES)
+        assert (again.stored, again.rejected) == (0, {})  # not sent again
+    env = {"UPSTREAM_PASSPHRASE": PASSPHRASE}
+    text = run_cli("sync", "status", "--store", path, env=env).stdout
+    assert "1 rejected by the server" in text
+
+
+def test_sync_of_a_store_that_is_not_enrolled_is_a_usage_error(make_store: StoreFactory) -> None:
+    path = make_store().path
+    result = run_cli("sync", "run", "--store", path, env={"UPSTREAM_PASSPHRASE": PASSPHRASE})
+    assert result.returncode == 2 and "not enrolled" in result.stderr
+
+
+def test_a_malformed_enrolment_code_is_a_usage_error(make_store: StoreFactory) -> None:
+    path = make_store().path
+    result = run_cli(
+        "sync",
+        "enroll",
+        "--store",
+        path,
+        "--server",
+        "http://127.0.0.1:9",
+        "--code",
+        "X",
+        env={"UPSTREAM_PASSPHRASE": PASSPHRASE},
+    )
+    assert result.returncode == 2 and "enrolment code is 8 to 64" in result.stderr
