@@ -8,6 +8,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from desktop.store.models import OutboxItem
@@ -25,6 +26,8 @@ from tests.helpers.stubs import MovableClock
 KILLS = 20
 ITEMS_PER_ROUND = 240
 BATCH = 40
+pytestmark = pytest.mark.slow
+
 START = datetime(2026, 11, 2, 10, 15, tzinfo=UTC)
 # Give up quickly while the server is down: the next round's sync picks the batch up.
 WHILE_KILLED = RetryPolicy(

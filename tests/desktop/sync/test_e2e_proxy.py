@@ -9,6 +9,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from desktop.analysis.wiring import run_standard_analysis
@@ -23,6 +24,8 @@ from tests.desktop.sync.proxy import Chaos, ChaosProxy
 from tests.desktop.sync.server import SyncServer
 from tests.desktop.sync.support import effective_verdict, give_feedback, opened
 from tests.helpers.stubs import MovableClock
+
+pytestmark = pytest.mark.slow
 
 START = datetime(2026, 11, 2, 10, 15, tzinfo=UTC)
 THROUGH_CHAOS = RetryPolicy(

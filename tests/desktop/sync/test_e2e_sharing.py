@@ -242,6 +242,16 @@ def test_items_the_server_rejects_stay_marked_and_do_not_block_the_rest(
         assert state.last_error is not None and "rejected 1 item" in state.last_error
         again = service.sync_once(store, clock=clock, policy=FAST_RETRIES)
         assert (again.stored, again.rejected) == (0, {})  # not sent again
+        give_feedback(store, FINGERPRINT, "noise", clock)
+        steps: list[tuple[int, int, str]] = []
+        cancelled = service.sync_once(
+            store, lambda *step: steps.append(step), lambda: True, policy=FAST_RETRIES
+        )
+        assert cancelled.cancelled and cancelled.stored == 0 and cancelled.outbox == 2
+        finished = service.sync_once(
+            store, lambda *step: steps.append(step), clock=clock, policy=FAST_RETRIES
+        )
+        assert finished.stored == 1 and steps == [(1, 1, "pushing")]
     env = {"UPSTREAM_PASSPHRASE": PASSPHRASE}
     text = run_cli("sync", "status", "--store", path, env=env).stdout
     assert "1 rejected by the server" in text

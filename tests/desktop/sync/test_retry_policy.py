@@ -23,3 +23,16 @@ def test_retry_after_is_honoured_but_never_beyond_the_cap() -> None:
     rng = random.Random(2)
     assert policy.delay(0, rng, 2.0) >= 2.0
     assert policy.delay(0, rng, 3600.0) == 5.0
+
+
+def test_the_background_schedule_backs_off_after_failures_and_resets_on_success() -> None:
+    from desktop.sync.schedule import BackgroundSchedule
+
+    schedule = BackgroundSchedule(
+        interval_s=300, first_retry_s=10, max_retry_s=160, rng=random.Random(3)
+    )
+    waits = [schedule.after_failure() for _ in range(8)]
+    ceilings = [min(160, 10 * 2**i) for i in range(8)]
+    assert all(c / 2 <= w <= c for w, c in zip(waits, ceilings, strict=True))
+    assert schedule.after_success() == 300
+    assert schedule.after_failure() <= 10
