@@ -147,7 +147,7 @@ class SyncClient:
                 if response.status_code < 400:
                     return response
                 if response.status_code not in RETRYABLE_STATUS:
-                    raise _refusal(response, enrolling)
+                    raise _refusal(response, enrolling, retried=attempt > 0)
                 problem = f"HTTP {response.status_code}"
                 retry_after = _retry_after(response)
             if attempt + 1 < self.policy.attempts:
@@ -200,7 +200,7 @@ def _message(response: httpx.Response) -> str:
     return response.text[:200]
 
 
-def _refusal(response: httpx.Response, enrolling: bool) -> Exception:
+def _refusal(response: httpx.Response, enrolling: bool, *, retried: bool = False) -> Exception:
     status = response.status_code
     if status == 426:
         try:
@@ -214,9 +214,11 @@ def _refusal(response: httpx.Response, enrolling: bool) -> Exception:
             f"protocol mismatch: {side} must be upgraded ({refusal.message}); the outbox is kept"
         )
     if status == 401 and enrolling:
+        # Enrolment is not idempotent: a try whose answer was lost may have used the code.
+        lost = " (an earlier try whose answer was lost may have used it)" if retried else ""
         return EnrolmentRefused(
-            f"the enrolment code was refused ({_message(response)}): ask the server's admin "
-            "for a new code"
+            f"the enrolment code was refused{lost}: {_message(response)}; ask the server's "
+            "admin for a new code"
         )
     if status == 401:
         return DeviceRevoked(

@@ -44,6 +44,7 @@ class ChaosProxy:
         self.chaos = chaos
         self.rng = random.Random(seed)
         self.stats = ProxyStats()
+        self.calm = False  # while True, every request passes untouched
         self.port = 0
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
@@ -96,8 +97,8 @@ class ChaosProxy:
             head, body = request
             self.stats.requests += 1
             self.stats.bodies.append(body)
+            c = Chaos(0.0, 0.0, 0.0, 0.0) if self.calm else self.chaos
             roll = self.rng.random()
-            c = self.chaos
             if roll < c.drop_request:
                 self.stats.dropped_requests += 1
                 return
