@@ -277,3 +277,33 @@ def test_a_malformed_enrolment_code_is_a_usage_error(make_store: StoreFactory) -
         env={"UPSTREAM_PASSPHRASE": PASSPHRASE},
     )
     assert result.returncode == 2 and "enrolment code is 8 to 64" in result.stderr
+
+
+def test_a_crash_after_the_server_stored_a_batch_resends_the_same_batch(
+    server: SyncServer, make_store: StoreFactory
+) -> None:
+    from desktop.sync.client import SyncClient
+    from desktop.sync.push import PushTally, _batch
+    from desktop.sync.state import enrolment, pending_batch
+
+    lakeside = server.tenant("Lakeside Billing")
+    clock = MovableClock(START)
+    path = enrolled(server, make_store().path, server.code(lakeside), clock)
+    with opened(path) as store:
+        for verdict in ("real", "noise", "resolved"):
+            give_feedback(store, FINGERPRINT, verdict, clock)
+        with store.write() as session:
+            state = enrolment(session)
+            assert state is not None
+            batch = _batch(session, state.device_id, 500, clock, PushTally())
+        assert batch is not None
+        # The batch reaches the server, then the app dies before it hears the answer.
+        with SyncClient(state.server_url, state.device_token, policy=FAST_RETRIES) as client:
+            assert client.push(batch.body).stored == 3
+    with opened(path) as store:
+        with store.read() as session:
+            assert pending_batch(session) == batch  # it survived the crash
+        report = service.sync_once(store, clock=clock, policy=FAST_RETRIES)
+        assert (report.replayed, report.stored, report.duplicate) == (1, 3, 0)
+        assert service.status(store).outbox == 0
+    assert sorted(server.item_ids(state.device_id)) == sorted(batch.item_ids)
