@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from desktop.carc import is_denial_code
 from desktop.store.models.claims import ClaimStatus
 
 MISSING = np.iinfo(np.int32).min  # for int32 dates and int64 amounts alike
@@ -24,23 +25,20 @@ BigIntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 StatusArray = npt.NDArray[np.int8]
 
-# Adjustment reasons that are not denials: contractual write-down (CO-45) and anything
-# the patient owes (group PR).
-NOT_DENIAL_CODES = frozenset({"CO-45"})
-
 
 def primary_denial_reason(carc_codes: str | None) -> str | None:
     """The reason a line was denied: its first adjustment that is a denial reason.
 
-    ``carc_codes`` is the stored ``GROUP-CODE;GROUP-CODE`` text. Contractual
-    write-downs (CO-45) and patient responsibility (PR-*) are skipped; if only those
-    are present the first code is returned, and None when there is none at all.
+    ``carc_codes`` is the stored ``GROUP-CODE;GROUP-CODE`` text. Reasons that are not
+    denials (``desktop.carc``: contractual write-downs such as CO-45, patient
+    responsibility PR-*) are skipped; if only those are present the first code is
+    returned, and None when there is none at all.
     """
     if not carc_codes:
         return None
     codes = [c.strip().upper() for c in carc_codes.split(";") if c.strip()]
     for code in codes:
-        if code not in NOT_DENIAL_CODES and not code.startswith("PR-"):
+        if is_denial_code(code):
             return code
     return codes[0] if codes else None
 

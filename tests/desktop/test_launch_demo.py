@@ -19,6 +19,10 @@ def test_make_run_entry_point_builds_a_demo_store_and_reuses_it(tmp_path: Path) 
     )
     assert first.returncode == 0, first.stderr
     assert "Created the demo store" in first.stdout
+    # The headless analysis ran and prints what the demo data hid beside what it found.
+    assert "What the demo data hid" in first.stdout
+    assert "Acme Health / 99213: denial rate" in first.stdout
+    assert "Northwind Health Plan / 99214: allowed per unit" in first.stdout
     assert (tmp_path / ".demo" / "demo.upstream").exists()
     second = subprocess.run(
         [sys.executable, "-m", "desktop.launch_demo"],

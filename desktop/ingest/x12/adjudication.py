@@ -20,13 +20,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from desktop.carc import CONTRACTUAL_REASONS, PRIOR_PAYER_REASON, is_denial_reason
 from desktop.ingest.x12.model import Adjustment
 
 DENIED_CLAIM_STATUS = "4"
-DENIAL_GROUPS = frozenset({"CO", "PI", "OA"})
-CONTRACTUAL_REASONS = frozenset({"45", "42", "131", "A2", "253", "94"})
-PRIOR_PAYER_REASON = "23"
-NOT_DENIAL_REASONS = CONTRACTUAL_REASONS | {PRIOR_PAYER_REASON}
 CENT = Decimal("0.01")
 HALF_CENT = Decimal("0.005")
 
@@ -36,11 +33,7 @@ def to_cent(value: Decimal) -> Decimal:
 
 
 def is_denial(adjustment: Adjustment) -> bool:
-    return (
-        adjustment.group in DENIAL_GROUPS
-        and adjustment.reason not in NOT_DENIAL_REASONS
-        and adjustment.amount > 0
-    )
+    return is_denial_reason(adjustment.group, adjustment.reason) and adjustment.amount > 0
 
 
 def line_status(

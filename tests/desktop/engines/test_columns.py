@@ -16,6 +16,10 @@ from desktop.engines.columns import MISSING, ClaimColumns, primary_denial_reason
         ("PR-2;PR-3", "PR-2"),
         ("co-45; pr-1 ;OA-18", "OA-18"),
         ("CO-45", "CO-45"),
+        # the same non-denial reasons as the X12 reader (desktop.carc)
+        ("CO-253;CO-16", "CO-16"),
+        ("OA-23;CR-2;PI-204", "PI-204"),
+        ("CO-42;CO-A2", "CO-42"),
     ],
 )
 def test_primary_denial_reason(codes: str | None, reason: str | None) -> None:
