@@ -21,7 +21,9 @@ def standard_evaluator() -> AlertEvaluator:
 
 def standard_run_hooks() -> tuple[RunHook, ...]:
     """Work done in every run's transaction besides alerts (the sync outbox)."""
-    return ()
+    from desktop.sync.aggregates import AGGREGATES_HOOK  # on use: the analysis core needs no sync
+
+    return (AGGREGATES_HOOK,)
 
 
 def run_standard_analysis(

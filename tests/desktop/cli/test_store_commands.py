@@ -120,24 +120,6 @@ def test_other_files_exit_3_untouched(tmp_path: Path, content: bytes) -> None:
     assert run_cli("audit", "--store", path, env=env()).returncode == 3
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        ["sync", "status"],
-        ["sync", "run"],
-        ["sync", "enroll", "--server", "http://127.0.0.1:1", "--code", "X"],
-    ],
-)
-def test_commands_not_built_yet_say_so_with_exit_2(
-    command: list[str], cli_store: tuple[Path, dict[str, str]]
-) -> None:
-    path, _ = cli_store
-    result = run_cli(*command, "--store", path, env=env())
-    assert result.returncode == 2
-    assert "not available yet" in result.stderr
-    assert result.stdout == ""
-
-
 def test_usage_errors_exit_2() -> None:
     assert run_cli("init").returncode == 2
     assert run_cli("no-such-command").returncode == 2
