@@ -40,7 +40,7 @@ class AppController(QObject):
         self.on_ready: list[object] = []
 
     def _settings(self) -> QSettings:
-        return QSettings("Upstream", self.options.settings_scope)
+        return self.options.qsettings()
 
     def last_store(self) -> Path | None:
         value = self._settings().value("store/last_path")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSettings, Signal
 
 from desktop.clock import Clock, utc_now
 from desktop.config import Preferences, load_preferences, set_user_preference
@@ -42,7 +42,12 @@ class AppOptions:
     preferences: PreferenceFiles = field(default_factory=PreferenceFiles)
     clock: Clock = utc_now
     kdf: KdfParams | None = None  # None: the store's standard Argon2id cost
-    settings_scope: str = "Upstream"  # QSettings application name (window layout)
+    layout_file: Path | None = None  # None: the OS's QSettings place (window layout)
+
+    def qsettings(self) -> QSettings:
+        if self.layout_file is not None:
+            return QSettings(str(self.layout_file), QSettings.Format.IniFormat)
+        return QSettings("Upstream", "Upstream")
 
 
 class StoreEvents(QObject):

@@ -163,7 +163,7 @@ class MainWindow(QMainWindow):
     # --- layout memory --------------------------------------------------------------------
 
     def _qsettings(self) -> QSettings:
-        return QSettings("Upstream", self.ctx.options.settings_scope)
+        return self.ctx.options.qsettings()
 
     def restore_layout(self) -> None:
         settings = self._qsettings()

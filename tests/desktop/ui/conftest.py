@@ -34,7 +34,7 @@ def ui_options(tmp_path: Path) -> AppOptions:
             machine_path=tmp_path / "prefs" / "policy.toml",
         ),
         kdf=FAST_KDF,
-        settings_scope=f"tests-{tmp_path.name}",
+        layout_file=tmp_path / "layout.ini",
     )
 
 
