@@ -100,6 +100,10 @@ class UnlockDialog(QDialog):
         form.addRow("Store", path_row)
         form.addRow("Passphrase", self.passphrase)
         form.addRow("", self.remember)
+        self.keychain_note = QLabel(NO_KEYCHAIN)
+        self.keychain_note.setWordWrap(True)
+        self.keychain_note.setVisible(False)
+        form.addRow("", self.keychain_note)
         buttons = QHBoxLayout()
         buttons.addWidget(create)
         buttons.addStretch(1)
@@ -114,6 +118,7 @@ class UnlockDialog(QDialog):
         if not keychain_available():
             self.remember.setEnabled(False)
             self.remember.setToolTip(NO_KEYCHAIN)
+            self.keychain_note.setVisible(True)
         self.passphrase.setFocus()
 
     def store_path(self) -> Path:

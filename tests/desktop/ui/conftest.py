@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backends import fail
 from pytestqt.qtbot import QtBot
 
 from desktop.demo import write_demo_csv
@@ -14,8 +16,10 @@ from desktop.ui.context import AppContext, AppOptions, PreferenceFiles, StoreEve
 from desktop.ui.main_window import MainWindow
 from desktop.ui.tasks import TaskRunner
 from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.helpers.stubs import MemoryKeyring
 
 DEMO_LINES = 20_000
+LARGE_LINES = 200_000
 
 
 @pytest.fixture(scope="session")
@@ -39,9 +43,7 @@ def ui_options(tmp_path: Path) -> AppOptions:
 
 
 @pytest.fixture
-def open_window(
-    qtbot: QtBot, ui_options: AppOptions
-) -> Iterator[callable]:  # type: ignore[valid-type]
+def open_window(qtbot: QtBot, ui_options: AppOptions) -> Iterator[callable]:  # type: ignore[valid-type]
     windows: list[MainWindow] = []
 
     def factory(path: Path, passphrase: str = PASSPHRASE) -> MainWindow:
@@ -62,3 +64,32 @@ def open_window(
 def wait_idle(qtbot: QtBot, window: MainWindow, timeout: int = 60_000) -> None:
     """Until the window's worker has nothing left to do (results delivered)."""
     qtbot.waitUntil(lambda: not window.ctx.runner.busy, timeout=timeout)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    fake = MemoryKeyring()
+    keyring.set_keyring(fake)
+    try:
+        yield fake
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        yield
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="session")
+def large_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A larger export, for cancelling mid-way and for the stall heartbeat."""
+    path = tmp_path_factory.mktemp("large-csv") / "claims-large.csv"
+    write_demo_csv(path, seed=5, lines=LARGE_LINES)
+    return path
