@@ -15,7 +15,6 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
@@ -237,16 +236,29 @@ def _denial_trends(cols: ClaimColumns, outcomes: Outcomes, as_of: int) -> tuple[
 def _pay_curve(
     cols: ClaimColumns, outcomes: Outcomes, window: Window, label: str, as_of: int
 ) -> PayCurve:
-    """Share of the window's submitted lines paid within d days (d = 0..CURVE_DAYS)."""
+    """Share paid within d days of submission, among the window's lines old enough to tell.
+
+    A line submitted fewer than d days before as-of could not have waited d days yet,
+    so it counts only at the days it has lived through (recent windows are not
+    mistaken for slow ones).
+    """
     submitted = window.contains(cols.submitted_date) & ~outcomes.denied
-    total = int(submitted.sum())
     days = tuple(range(0, CURVE_DAYS + 1, 5))
-    if total == 0:
+    sent = cols.submitted_date[submitted].astype(np.int64)
+    if len(sent) == 0:
         return PayCurve(label, days, tuple(0.0 for _ in days))
-    waited: npt.NDArray[np.int64] = (
-        cols.paid_date[submitted & outcomes.paid].astype(np.int64)
-        - cols.submitted_date[submitted & outcomes.paid]
+    paid = outcomes.paid[submitted]
+    waited = np.where(
+        paid, cols.paid_date[submitted].astype(np.int64) - sent, np.iinfo(np.int64).max
     )
-    waited.sort()
-    counts = np.searchsorted(waited, np.asarray(days), side="right")
-    return PayCurve(label, days, tuple(float(c) / total for c in counts))
+    age = as_of - sent
+    shares: list[float] = []
+    kept: list[int] = []
+    for d in days:
+        old_enough = age >= d
+        n = int(old_enough.sum())
+        if n == 0:
+            break
+        shares.append(float((waited[old_enough] <= d).sum()) / n)
+        kept.append(d)
+    return PayCurve(label, tuple(kept), tuple(shares))

@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
             self.stack.addWidget(page)
         self.nav.currentRowChanged.connect(self.show_page_at)
-        self.nav.setMaximumWidth(200)
+        self.nav.setMaximumWidth(240)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.stack)
@@ -173,8 +173,10 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1280, 820)
         splitter = settings.value("window/splitter")
-        if isinstance(splitter, QByteArray):
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)
+        else:
+            self.splitter.setSizes([170, max(self.width() - 170, 600)])
 
     def save_layout(self) -> None:
         settings = self._qsettings()

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -133,7 +134,7 @@ class DataTable(QTableView):
         return "\n".join("\t".join(cells) for cells in lines)
 
 
-def export_csv(model: QAbstractTableModel, path: Path) -> int:
+def export_csv(model: QAbstractItemModel, path: Path) -> int:
     """Write what the table shows (its order, its formatting) to a CSV; returns the rows."""
     columns = model.columnCount()
     with path.open("w", newline="", encoding="utf-8") as handle:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.analysis.service import AnalysisCancelled, AnalysisOutcome
 from desktop.analysis.wiring import run_standard_analysis
+from desktop.engines.quality import Issue
 from desktop.ingest.column_mappings import save_column_mapping
 from desktop.ingest.errors import ImportCancelled
 from desktop.ingest.header_check import HeaderCheck, check_header
@@ -78,7 +79,7 @@ def analysis_cancelled() -> AnalysisCancelled:
 
 
 def issue_rows(result: ImportResult) -> list[IssueRow]:
-    first = {}
+    first: dict[str, Issue] = {}
     for issue in result.issues:
         first.setdefault(issue.rule, issue)
     rows = []
@@ -168,6 +169,7 @@ class ImportPage(Page):
         self._done: list[ImportResult] = []
         self.last_outcome: AnalysisOutcome | None = None
         self.auto_analyse = True
+        self.mapping_dialog: MappingDialog | None = None
 
     # --- choosing files ---------------------------------------------------------------
 
@@ -228,7 +230,7 @@ class ImportPage(Page):
 
         def finished(code: int) -> None:
             self.mapping_dialog = None
-            if code != QDialog.DialogCode.Accepted:
+            if code != QDialog.DialogCode.Accepted.value:
                 self._queue = [(p, m) for p, m in self._queue if p != check.path]
                 self.status.setText(
                     f"{check.path.name} was not imported: its columns are not mapped."

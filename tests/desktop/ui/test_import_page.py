@@ -70,6 +70,5 @@ def test_gui_thread_keeps_beating_during_a_large_import(
     assert signal.args[0][0].rows_stored == LARGE_LINES
     assert heartbeat.beats > 10
     assert heartbeat.longest_stall_ms < STALL_BOUND_MS
-    print(
-        f"longest GUI stall during a {LARGE_LINES:,}-line import: {heartbeat.longest_stall_ms:.0f} ms"
-    )
+    stall = heartbeat.longest_stall_ms
+    print(f"longest GUI stall during a {LARGE_LINES:,}-line import: {stall:.0f} ms")
