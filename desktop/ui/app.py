@@ -18,8 +18,9 @@ from PySide6.QtWidgets import QApplication
 from desktop.store import Store
 from desktop.ui.context import AppContext, AppOptions, StoreEvents
 from desktop.ui.create_store import CreateStoreDialog
+from desktop.ui.early_unlock import EarlyUnlock, take_early_unlock
 from desktop.ui.main_window import MainWindow
-from desktop.ui.tasks import TaskRunner
+from desktop.ui.tasks import Task, TaskContext, TaskRunner
 from desktop.ui.theme import follow_system_scheme
 from desktop.ui.unlock import UnlockDialog
 
@@ -62,6 +63,23 @@ class AppController(QObject):
         if passphrase is not None and path is not None:
             dialog.passphrase.setText(passphrase)
             dialog.unlock_button.click()
+
+    def start_unlocking(self, early: EarlyUnlock) -> None:
+        """A store already being unlocked (passphrase given): the window when it is open."""
+
+        def work(_ctx: TaskContext) -> Store:
+            return early.result()
+
+        def failed(error: BaseException) -> None:
+            self.show_unlock(early.path)
+            if self.unlock_dialog is not None:
+                self.unlock_dialog._failed(error)
+
+        self.unlock_runner.submit(
+            Task("unlock", work),
+            on_done=lambda store: self.open_window(store, early.path),
+            on_error=failed,
+        )
 
     def show_create(self, over: UnlockDialog | None) -> None:
         base = Path.home() / "Documents" if (Path.home() / "Documents").is_dir() else Path.home()
@@ -114,7 +132,13 @@ def run(
     controller = AppController(options)
     if os.environ.get(READY_ENV):
         _exit_when_dashboard_shows(app, controller, started)
-    controller.start(store_path, passphrase)
+    early = take_early_unlock()
+    if early is not None and early.path == store_path:
+        controller.start_unlocking(early)
+    elif store_path is not None and passphrase is not None:
+        controller.start_unlocking(EarlyUnlock.begin(store_path, passphrase))
+    else:
+        controller.start(store_path, passphrase)
     return int(app.exec())
 
 

@@ -91,11 +91,9 @@ class DashboardPage(Page):
         grid = QGridLayout()
         for i, card in enumerate(self.cards.values()):
             grid.addWidget(card, 0, i)
-        self.denials = charts.chart("Denial rate by payer (weekly)", dates=True)
-        self.denials.addLegend(offset=(10, 10))
-        self.curves = charts.chart("Share paid by days since submission")
-        self.curves.addLegend(offset=(10, 10))
-        self.aging = charts.chart("Open A/R by age (days since submission)")
+        self.denials = charts.LazyChart("Denial rate by payer (weekly)", dates=True, legend=True)
+        self.curves = charts.LazyChart("Share paid by days since submission", legend=True)
+        self.aging = charts.LazyChart("Open A/R by age (days since submission)")
         rerun = QPushButton("Run the &analysis")
         rerun.clicked.connect(lambda: ctx.events.navigate.emit("import:analyse"))
         top = QHBoxLayout()
@@ -153,14 +151,10 @@ class DashboardPage(Page):
         self.cards["Open alerts"].compare.setText("to review in Alerts")
         if summary.open_ar is not None:
             self.cards["Open A/R"].value.setText(figure_text(summary.open_ar, "dollars"))
-        self.aging.clear()
-        if summary.aging:
-            charts.bars(
-                self.aging, [b.bucket for b in summary.aging], [b.billed for b in summary.aging]
-            )
         store = self.ctx.store
 
         def work(_ctx: TaskContext) -> DashboardTrends | None:
+            charts.load()  # here, not on the GUI thread
             with store.read() as session:
                 return dashboard_trends(session, summary)
 
@@ -168,20 +162,30 @@ class DashboardPage(Page):
 
     def show_trends(self, trends: DashboardTrends | None) -> None:
         self.trends = trends
+        summary = self.summary
+        if summary is not None and summary.aging:
+            self.aging.plot.clear()
+            charts.bars(
+                self.aging.plot,
+                [b.bucket for b in summary.aging],
+                [b.billed for b in summary.aging],
+            )
         if trends is None:
             return
         for headline in trends.headlines:
             self.cards[headline.name].show_headline(headline)
-        self.denials.clear()
+        denials = self.denials.plot
+        denials.clear()
         for i, trend in enumerate(trends.denial_trends):
             xs = [charts.epoch(d) for d in trend.week_start]
             ys: list[Any] = [None if v is None else v * 100 for v in trend.denial_rate]
-            charts.line(self.denials, xs, ys, i, trend.payer)
-        self.denials.setLabel("left", "% denied")
-        self.curves.clear()
+            charts.line(denials, xs, ys, i, trend.payer)
+        denials.setLabel("left", "% denied")
+        curves = self.curves.plot
+        curves.clear()
         for i, curve in enumerate(trends.pay_curves):
             charts.line(
-                self.curves, list(curve.days), [v * 100 for v in curve.share_paid], i, curve.label
+                curves, list(curve.days), [v * 100 for v in curve.share_paid], i, curve.label
             )
-        self.curves.setLabel("left", "% paid")
-        self.curves.setLabel("bottom", "days")
+        curves.setLabel("left", "% paid")
+        curves.setLabel("bottom", "days")

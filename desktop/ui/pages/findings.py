@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyqtgraph as pg
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -146,7 +145,7 @@ class FindingsPage(Page):
 
         self.detail_title = QLabel("Choose a finding to see its evidence.")
         self.detail_title.setWordWrap(True)
-        self.series = charts.chart(
+        self.series = charts.LazyChart(
             "Weekly series (the dashed line marks the change date)", dates=True
         )
         self.reasons = RecordModel(REASON_COLUMNS, self)
@@ -225,6 +224,7 @@ class FindingsPage(Page):
         store = self.ctx.store
 
         def work(_ctx: TaskContext) -> FindingDetail:
+            charts.load()  # here, not on the GUI thread
             with store.read() as session:
                 return finding_detail(session, row.id)
 
@@ -238,16 +238,12 @@ class FindingsPage(Page):
             f"{metric_value(row.metric, row.baseline)} → {metric_value(row.metric, row.current)}"
             f" ({row.severity}; change around {row.change_date or 'not dated'})"
         )
-        self.series.clear()
+        series = self.series.plot
+        series.clear()
         if detail.weekly_start:
             xs = [charts.epoch(d) for d in detail.weekly_start]
-            charts.line(self.series, xs, list(detail.weekly_value), 0, row.metric)
+            charts.line(series, xs, list(detail.weekly_value), 0, row.metric)
         if row.change_date:
-            marker = pg.InfiniteLine(
-                pos=charts.epoch(row.change_date),
-                angle=90,
-                pen=pg.mkPen("#c0392b", style=Qt.PenStyle.DashLine),
-            )
-            self.series.addItem(marker)
+            charts.change_marker(series, row.change_date)
         self.reasons.set_rows(list(detail.top_reasons))
         self.lines.set_rows(list(detail.lines))

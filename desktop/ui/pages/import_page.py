@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
@@ -20,8 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.analysis.service import AnalysisCancelled, AnalysisOutcome
-from desktop.analysis.wiring import run_standard_analysis
 from desktop.engines.quality import Issue
 from desktop.ingest.column_mappings import save_column_mapping
 from desktop.ingest.errors import ImportCancelled
@@ -37,6 +35,9 @@ from desktop.ui.tables import Column, DataTable, RecordModel, export_csv, number
 from desktop.ui.tasks import Task, TaskContext
 
 CANCELLED = "the import was cancelled; nothing of this file was stored"
+if TYPE_CHECKING:  # the analysis (scipy) loads when first run, not when the window opens
+    from desktop.analysis.service import AnalysisCancelled, AnalysisOutcome
+
 FILE_FILTER = "Claims files (*.csv *.txt *.835 *.837 *.edi *.x12);;All files (*)"
 
 
@@ -75,6 +76,8 @@ def import_cancelled() -> ImportCancelled:
 
 
 def analysis_cancelled() -> AnalysisCancelled:
+    from desktop.analysis.service import AnalysisCancelled
+
     return AnalysisCancelled("the analysis was cancelled; the last stored results are kept")
 
 
@@ -336,6 +339,8 @@ class ImportPage(Page):
         store, clock = self.ctx.store, self.ctx.options.clock
 
         def work(ctx: TaskContext) -> AnalysisOutcome:
+            from desktop.analysis.wiring import run_standard_analysis
+
             return run_standard_analysis(store, progress=ctx.progress, clock=clock)
 
         task: Task[Any] = Task("analysis", work, cancel_error=analysis_cancelled)
@@ -362,6 +367,8 @@ class ImportPage(Page):
     def _analysis_failed(self, error: BaseException) -> None:
         self.progress.finish()
         self._set_busy(False)
+        from desktop.analysis.service import AnalysisCancelled
+
         if isinstance(error, AnalysisCancelled):
             self.status.setText("Analysis cancelled; the last stored results are kept.")
             return
