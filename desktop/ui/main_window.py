@@ -202,7 +202,7 @@ class MainWindow(QMainWindow):
         if self._closing:
             return
         self._closing = True
-        self.ctx.runner.shutdown()
+        self._shutdown()
         path = self.ctx.store.path
         self.save_layout()
         self.ctx.store.close()
@@ -210,10 +210,15 @@ class MainWindow(QMainWindow):
         self.locked.emit(path)
         self.deleteLater()
 
+    def _shutdown(self) -> None:
+        for page in self.pages:
+            page.shutdown()
+        self.ctx.runner.shutdown()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not self._closing:
             self._closing = True
-            self.ctx.runner.shutdown()
+            self._shutdown()
             self.save_layout()
             self.ctx.store.close()
         event.accept()

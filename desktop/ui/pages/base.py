@@ -32,6 +32,9 @@ class Page(QWidget):
     def refresh(self) -> None:
         """Reload from the store (called when shown and after the store changed)."""
 
+    def shutdown(self) -> None:
+        """Stop any work of the page's own before the store closes (lock or quit)."""
+
 
 def heading(text: str) -> QLabel:
     label = QLabel(text)

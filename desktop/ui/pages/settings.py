@@ -56,6 +56,7 @@ class SettingsPage(Page):
     ) -> None:
         super().__init__(ctx, parent)
         self.prefs: Preferences = ctx.options.preferences.load()
+        self.sync_panel = sync_panel
         # --- the store
         self.store_info = QLabel()
         self.store_info.setWordWrap(True)
@@ -166,6 +167,11 @@ class SettingsPage(Page):
         )
         self.remember_button.setEnabled(not remembered)
         self.forget_button.setEnabled(remembered)
+
+    def shutdown(self) -> None:
+        stop = getattr(self.sync_panel, "shutdown", None)
+        if callable(stop):
+            stop()
 
     def show_preferences(self, prefs: Preferences) -> None:
         self.prefs = prefs
