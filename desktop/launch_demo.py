@@ -94,9 +94,9 @@ def hidden_changes(truth: DemoTruth) -> str:
 
 
 def open_window(path: Path) -> int:
-    from desktop.ui.app import run  # Qt loads only when a window is wanted
+    from desktop.ui.start import run_unlocked  # Qt loads only when a window is wanted
 
-    return int(run(path, passphrase=DEMO_PASSPHRASE))
+    return run_unlocked(path, DEMO_PASSPHRASE)
 
 
 def main() -> int:

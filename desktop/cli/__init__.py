@@ -103,7 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def open_window() -> int:
-    return common.not_available("(the desktop window)")
+    from desktop.ui.app import run  # Qt loads only when a window is wanted
+
+    return run(None)
 
 
 def _report_error(error: UpstreamError, code: int, wants_json: bool) -> None:

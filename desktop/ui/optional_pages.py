@@ -1,0 +1,23 @@
+"""Pages over services that arrive with their own packages (alerts, reports, sync)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from desktop.ui.context import AppContext
+from desktop.ui.pages.base import Page
+from desktop.ui.pages.coming import NotAvailablePage
+
+
+def alerts_pages(ctx: AppContext) -> list[Page]:
+    return [
+        NotAvailablePage(
+            ctx, "alerts", "Alerts", "The alerts inbox (feedback and worklist export)"
+        ),
+        NotAvailablePage(ctx, "rules", "Rules", "Editing alert rules"),
+        NotAvailablePage(ctx, "reports", "Reports", "PDF and CSV reports"),
+    ]
+
+
+def sync_panel(ctx: AppContext) -> QWidget | None:
+    return None
