@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 BUNDLE=${1:-dist/upstream}
 OUT=${2:-dist}
 HERE=packaging
+# gzip: 20 s and 105 MB here; xz: 3 min and 76 MB (DEB_COMPRESSION=xz for releases).
+COMPRESSION=${DEB_COMPRESSION:-gzip}
 test -x "$BUNDLE/upstream" || { echo "no bundle at $BUNDLE (run packaging/build-bundle.sh)" >&2; exit 2; }
 
 VERSION=$("$BUNDLE/upstream" --version | awk '{print $2}')
@@ -40,5 +42,5 @@ sed -e "s/@VERSION@/$VERSION-1/" -e "s/@ARCH@/$ARCH/" -e "s/@SIZE_KB@/$SIZE_KB/"
 
 mkdir -p "$OUT"
 DEB="$OUT/upstream_${VERSION}-1_${ARCH}.deb"
-dpkg-deb --root-owner-group -Zxz --build "$ROOT" "$DEB" >/dev/null
+dpkg-deb --root-owner-group -Z"$COMPRESSION" --build "$ROOT" "$DEB" >/dev/null
 echo "$DEB"
