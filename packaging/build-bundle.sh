@@ -7,10 +7,11 @@ cd "$(dirname "$0")/.."
 PYTHON=${1:-.venv/bin/python}
 "$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
     --distpath dist --workpath build/pyinstaller packaging/upstream.spec
-"$PYTHON" packaging/prune_bundle.py dist/upstream
-# Strip debug symbols (about 60 MB) on Linux, except from the wheels' bundled OpenBLAS
-# and Fortran runtimes: strip leaves their ELF segments unaligned and they stop loading.
+# Linux only (ELF tools): drop libraries nothing loads, link identical copies, and strip
+# debug symbols (about 60 MB) except from the wheels' OpenBLAS and Fortran runtimes:
+# strip leaves their ELF segments unaligned and they stop loading.
 if [ "$(uname -s)" = Linux ]; then
+    "$PYTHON" packaging/prune_bundle.py dist/upstream
     find dist/upstream -type f -name '*.so*' ! -path '*/numpy.libs/*' ! -path '*/scipy.libs/*' \
         -exec strip --strip-unneeded {} +
 fi
