@@ -7,6 +7,7 @@ and says which when it skips.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -34,6 +35,11 @@ def packaging_changed() -> tuple[bool, str]:
     if diff.returncode == 0:
         return False, f"packaging files unchanged since {base}; UPSTREAM_TEST_PACKAGE=1 runs it"
     if diff.returncode == 1:
+        if importlib.util.find_spec("PyInstaller") is None:
+            return False, (
+                f"packaging files changed since {base}, but PyInstaller is not installed "
+                "(pip install -e '.[packaging]'); UPSTREAM_TEST_PACKAGE=1 makes this a failure"
+            )
         return True, f"packaging files changed since {base}"
     problem = diff.stderr.decode().strip()
     return False, f"cannot compare with {base!r} ({problem}); UPSTREAM_TEST_PACKAGE=1 runs it"
