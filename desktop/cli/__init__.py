@@ -73,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"upstream {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="more messages on stderr")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation end to end offscreen (temporary store, demo data, "
+        "analysis, report) and exit 0 when it works",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(sub)
@@ -90,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: common.Handler | None = getattr(args, "handler", None)
     wants_json = bool(getattr(args, "json", False))
     try:
+        if args.self_test:
+            return self_test()
         if handler is None:
             return open_window()
         return handler(args)
@@ -100,6 +108,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         common.message("Interrupted; nothing half-written was kept.")
         return EXIT_INTERRUPTED
+
+
+def self_test() -> int:
+    import os
+
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before Qt loads: the test needs no display
+    from desktop.selftest import run_self_test
+
+    print(f"Upstream {__version__} self-test", flush=True)
+    report = run_self_test(sys.stdout)
+    skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+    print(f"Self-test passed: {len(report.passed)} checks{skipped}.", flush=True)
+    return EXIT_OK
 
 
 def open_window() -> int:

@@ -1,0 +1,18 @@
+#!/bin/sh
+# Build the one-folder desktop bundle: dist/upstream/ (the program is dist/upstream/upstream).
+# Usage: packaging/build-bundle.sh [PYTHON]   (default .venv/bin/python, with the
+# `packaging` extra installed: pip install -e '.[packaging]')
+set -eu
+cd "$(dirname "$0")/.."
+PYTHON=${1:-.venv/bin/python}
+"$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
+    --distpath dist --workpath build/pyinstaller packaging/upstream.spec
+# Linux only (ELF tools): drop libraries nothing loads, link identical copies, and strip
+# debug symbols (about 60 MB) except from the wheels' OpenBLAS and Fortran runtimes:
+# strip leaves their ELF segments unaligned and they stop loading.
+if [ "$(uname -s)" = Linux ]; then
+    "$PYTHON" packaging/prune_bundle.py dist/upstream
+    find dist/upstream -type f -name '*.so*' ! -path '*/numpy.libs/*' ! -path '*/scipy.libs/*' \
+        -exec strip --strip-unneeded {} +
+fi
+du -sh dist/upstream | sed 's/^/bundle size (unpacked): /'
