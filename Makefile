@@ -26,6 +26,13 @@ typecheck: $(DEV_STAMP)
 bench: $(DEV_STAMP)
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
+screenshots: $(DEV_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py
+
+# The desktop bundle and the .deb, each self-tested (see packaging/README.md).
+package: $(DEV_STAMP)
+	packaging/package.sh $(BIN)/python
+
 system-packages:
 	@scripts/ensure-system-packages
 

@@ -114,7 +114,8 @@ def test_rules_and_payer_mappings_from_the_admin_apply_locally_and_are_audited(
     report = sync(mine, clock)
     assert (report.pulled.rules_set, report.pulled.mappings_set) == (1, 1)
     with opened(mine) as store, store.read() as session:
-        rules = session.scalars(select(AlertRule)).all()
+        # The store's default rules stay; the pulled one comes beside them.
+        rules = session.scalars(select(AlertRule).where(AlertRule.source == "server")).all()
         assert [(r.name, r.source, r.min_severity) for r in rules] == [
             ("Denials up", "server", "medium")
         ]
@@ -127,7 +128,8 @@ def test_rules_and_payer_mappings_from_the_admin_apply_locally_and_are_audited(
         assert admin.delete(f"/admin/v1/tenants/{lakeside}/rules/denials").is_success
     assert sync(mine, clock).pulled.rules_removed == 1
     with opened(mine) as store, store.read() as session:
-        assert session.scalars(select(AlertRule)).all() == []
+        assert session.scalars(select(AlertRule).where(AlertRule.source == "server")).all() == []
+        assert session.scalars(select(AlertRule)).all()  # the defaults are untouched
     theirs_report = sync(theirs, clock)
     assert (theirs_report.pulled.rules_set, theirs_report.pulled.mappings_set) == (0, 0)
 
