@@ -206,16 +206,13 @@ def _check_analysis(ctx: _Context) -> str:
 
 
 def _check_report(ctx: _Context) -> str:
-    import desktop.reports
+    from desktop.reports.service import write_report
     from desktop.store import open_store
 
-    write_report: Callable[..., Any] | None = getattr(desktop.reports, "write_report", None)
-    if write_report is None:
-        raise _Skip("PDF report: not part of this version")
     assert ctx.store_path is not None
     out = ctx.folder / "self-test-report.pdf"
     with open_store(ctx.store_path, ctx.passphrase, clock=ctx.clock) as store:
-        write_report(store, out, None)
+        write_report(store, out, None, clock=ctx.clock)
     data = out.read_bytes()
     if not data.startswith(PDF_MAGIC):
         raise SelfTestFailed("the report file is not a PDF")

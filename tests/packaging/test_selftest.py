@@ -13,7 +13,7 @@ from desktop.cli import main
 from desktop.selftest import SelfTestFailed, watch_outbound
 from tests.helpers.cli import run_cli
 
-CHECK_NAMES = ("version", "qt", "store", "demo data", "import", "analysis", "network")
+CHECK_NAMES = ("version", "qt", "store", "demo data", "import", "analysis", "report", "network")
 
 
 def test_version_prints_the_package_version() -> None:
