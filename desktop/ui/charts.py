@@ -1,8 +1,9 @@
 """Charts (pyqtgraph) that follow the window's palette, light or dark.
 
-pyqtgraph takes a noticeable part of a second to import, so it is loaded by the
-worker task that fetches a chart's data (``load()``), and each chart widget is made
-when its first data arrive (``LazyChart``): the window opens without waiting for it.
+pyqtgraph takes a noticeable part of a second to import, so each chart widget is
+made when its first data arrive (``LazyChart``): the window opens without waiting for
+it. The import runs on the GUI thread: importing pyqtgraph on a worker thread crashed
+Qt (it touches Qt objects at import).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ SERIES_COLOURS = ("#2e86c1", "#e67e22", "#27ae60", "#8e44ad", "#c0392b", "#16a08
 
 
 def load() -> Any:
-    """Import pyqtgraph (call it from a worker task, before its data reach the GUI)."""
+    """Import pyqtgraph (on the GUI thread only)."""
     return import_module("pyqtgraph")
 
 

@@ -154,7 +154,6 @@ class DashboardPage(Page):
         store = self.ctx.store
 
         def work(_ctx: TaskContext) -> DashboardTrends | None:
-            charts.load()  # here, not on the GUI thread
             with store.read() as session:
                 return dashboard_trends(session, summary)
 

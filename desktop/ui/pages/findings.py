@@ -224,7 +224,6 @@ class FindingsPage(Page):
         store = self.ctx.store
 
         def work(_ctx: TaskContext) -> FindingDetail:
-            charts.load()  # here, not on the GUI thread
             with store.read() as session:
                 return finding_detail(session, row.id)
 
