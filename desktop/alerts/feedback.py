@@ -163,19 +163,7 @@ def record_feedback(
     session.flush()
     record = _record(row)
     before = alert.state
-    # The alert follows the verdict in force, which may be a later one from another device.
-    in_force = effective_feedback(session, [alert.fingerprint])[alert.fingerprint]
-    change = after_feedback(
-        alert.state,
-        alert.suppressed_reason,
-        alert.suppressed_by,
-        in_force.view(),
-        load_params(session),
-    )
-    alert.state = change.state
-    alert.suppressed_reason = change.suppressed_reason
-    alert.suppressed_by = change.suppressed_by
-    alert.updated_at = iso_utc(clock())
+    _follow_verdict_in_force(session, alert, clock)
     item = enqueue(session, "feedback", payload, item_id=feedback_id, clock=clock)
     audit.append(
         session,
@@ -195,6 +183,60 @@ def record_feedback(
     )
     session.flush()
     return FeedbackResult(record, alert.id, before, alert.state, alert.suppressed_reason, item.id)
+
+
+def _follow_verdict_in_force(session: Session, alert: Alert, clock: Clock) -> None:
+    """Set the alert's state from the verdict in force, which may be another device's."""
+    in_force = effective_feedback(session, [alert.fingerprint])[alert.fingerprint]
+    change = after_feedback(
+        alert.state,
+        alert.suppressed_reason,
+        alert.suppressed_by,
+        in_force.view(),
+        load_params(session),
+    )
+    alert.state = change.state
+    alert.suppressed_reason = change.suppressed_reason
+    alert.suppressed_by = change.suppressed_by
+    alert.updated_at = iso_utc(clock())
+
+
+def apply_remote_feedback(session: Session, feedback_id: str, clock: Clock) -> str | None:
+    """Let a verdict pulled from another device act here at once, as a local one would.
+
+    The pulled row is already stored. If this store has the alert, it takes the effect
+    shown now (so "noise unless the effect grows" compares against this store's figure)
+    and its state follows the verdict in force; the change is audited. Returns the
+    alert's id when one changed state, else None (no alert here, or no change).
+    """
+    row = session.get(Feedback, feedback_id)
+    if row is None:
+        raise InvalidInput(f"no stored feedback {feedback_id!r} to apply")
+    alert = session.scalar(select(Alert).where(Alert.fingerprint == row.fingerprint))
+    if alert is None:
+        return None
+    fill_effect(session, feedback_id, alert.effect)
+    before = alert.state
+    _follow_verdict_in_force(session, alert, clock)
+    if alert.state == before:
+        return None
+    audit.append(
+        session,
+        "alert.remote_feedback",
+        "alert",
+        alert.id,
+        {
+            "feedback_id": feedback_id,
+            "fingerprint": alert.fingerprint,
+            "verdict": row.verdict,
+            "device_id": row.device_id,
+            "state_before": before,
+            "state_after": alert.state,
+        },
+        actor=row.actor,
+        clock=clock,
+    )
+    return alert.id
 
 
 def _order(row: Feedback) -> tuple[str, str]:

@@ -8,8 +8,10 @@ and re-keys the stored lines itself).
 Feedback from the tenant's other devices is stored as ``origin = "remote"`` rows and
 its clock observed, so this device's next feedback orders after it. Which judgment
 holds for a fingerprint is decided when read: the latest by (hlc, device id), last
-writer wins. A row already stored (the same item pulled again) and this device's own
-feedback echoed back are skipped, so nothing is duplicated.
+writer wins; the alert with that fingerprint, if this store has it, follows the judgment
+in force at once (audited), so noise marked on one device suppresses it on the others.
+A row already stored (the same item pulled again) and this device's own feedback echoed
+back are skipped, so nothing is duplicated.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.alerts.feedback import apply_remote_feedback
 from desktop.clock import Clock, iso_utc
 from desktop.ingest.payer_keys import payer_key
 from desktop.ingest.payers import remove_payer_mapping, set_payer_mapping
@@ -192,4 +195,6 @@ def _apply_feedback(
     )
     session.flush()
     observe_hlc(session, item.hlc, clock=clock)
+    # The verdict acts on this device's alert now, not only at the next analysis run.
+    apply_remote_feedback(session, row_id, clock)
     return Applied(feedback_added=1)

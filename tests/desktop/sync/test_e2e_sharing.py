@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from desktop.alerts.feedback import record_feedback
+from desktop.alerts.queries import AlertView, alert_detail, list_alerts
+from desktop.analysis import AnalysisRequest
+from desktop.analysis.wiring import run_standard_analysis
 from desktop.ingest.payers import list_payer_mappings
+from desktop.store.keys import key_file_path
 from desktop.store.models import AlertRule, AuditEntry
 from desktop.sync import service
 from desktop.sync.errors import (
@@ -309,3 +315,57 @@ def test_a_crash_after_the_server_stored_a_batch_resends_the_same_batch(
         assert (report.replayed, report.stored, report.duplicate) == (1, 3, 0)
         assert service.status(store).outbox == 0
     assert sorted(server.item_ids(state.device_id)) == sorted(batch.item_ids)
+
+
+def test_noise_on_one_device_suppresses_the_alert_on_the_other_through_real_runs(
+    server: SyncServer, demo_store_template: Path, tmp_path: Path
+) -> None:
+    """The same office analysed on two desktops: one judgment holds on both."""
+    lakeside, hillcrest = server.tenant("Lakeside Billing"), server.tenant("Hillcrest Billing")
+    code = server.code(lakeside, uses=2)
+    clock = MovableClock(START)
+    paths: dict[str, Path] = {}
+    for name, enrol_code in (
+        ("front", code),
+        ("back", code),
+        ("elsewhere", server.code(hillcrest)),
+    ):
+        paths[name] = tmp_path / f"{name}.upstream"
+        shutil.copy(demo_store_template, paths[name])
+        shutil.copy(key_file_path(demo_store_template), key_file_path(paths[name]))
+        enrolled(server, paths[name], enrol_code, clock)
+        with opened(paths[name]) as store:
+            run_standard_analysis(store, AnalysisRequest(as_of=date(2026, 10, 31)), clock=clock)
+
+    def acme_denials(path: Path) -> AlertView:
+        with opened(path) as store, store.read() as session:
+            views = {(a.payer, a.metric): a for a in list_alerts(session).items}
+        return views[("Acme Health", "denial_rate")]
+
+    assert {acme_denials(p).state for p in paths.values()} == {"open"}
+    with opened(paths["front"]) as store:
+        result = record_feedback(
+            store, acme_denials(paths["front"]).id, "noise", "contract renegotiated", clock=clock
+        )
+    assert result.state_after == "suppressed"
+    assert sync(paths["front"], clock).stored >= 1
+    assert sync(paths["back"], clock).pulled.feedback_added == 1
+
+    # The pulled verdict acts at once, with the reason in words and an audit entry ...
+    held = acme_denials(paths["back"])
+    assert held.state == "suppressed" and "marked noise" in (held.suppressed_reason or "")
+    with opened(paths["back"]) as store, store.read() as session:
+        actions = list(session.scalars(select(AuditEntry.action)))
+    assert "alert.remote_feedback" in actions
+    # ... and the next analysis run on that desktop keeps the alert held for that reason.
+    clock.advance(timedelta(hours=1))
+    with opened(paths["back"]) as store:
+        run_standard_analysis(store, AnalysisRequest(as_of=date(2026, 10, 31)), clock=clock)
+        with store.read() as session:
+            detail = alert_detail(session, held.id)
+    assert acme_denials(paths["back"]).state == "suppressed"
+    assert detail.events[0].outcome == "suppressed"
+
+    # Another customer with the same pattern sees none of it: its alert stays open.
+    assert sync(paths["elsewhere"], clock).pulled.feedback_added == 0
+    assert acme_denials(paths["elsewhere"]).state == "open"
