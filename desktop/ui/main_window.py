@@ -42,13 +42,14 @@ PageFactory = Callable[[AppContext], Page]
 
 def standard_pages(ctx: AppContext) -> list[Page]:
     """Every page in menu order (extra pages come from the services this version has)."""
-    from desktop.ui.optional_pages import alerts_pages, sync_panel
+    from desktop.ui.optional_pages import alerts_pages, report_pages, sync_panel
 
     return [
         DashboardPage(ctx),
         ImportPage(ctx),
         FindingsPage(ctx),
         *alerts_pages(ctx),
+        *report_pages(ctx),
         LinesPage(ctx),
         PayersPage(ctx),
         QualityRulesPage(ctx),

@@ -10,14 +10,20 @@ from desktop.ui.pages.coming import NotAvailablePage
 
 
 def alerts_pages(ctx: AppContext) -> list[Page]:
+    """The alerts inbox and the rules editor."""
     return [
         NotAvailablePage(
             ctx, "alerts", "Alerts", "The alerts inbox (feedback and worklist export)"
         ),
         NotAvailablePage(ctx, "rules", "Rules", "Editing alert rules"),
-        NotAvailablePage(ctx, "reports", "Reports", "PDF and CSV reports"),
     ]
 
 
+def report_pages(ctx: AppContext) -> list[Page]:
+    """PDF and CSV reports."""
+    return [NotAvailablePage(ctx, "reports", "Reports", "PDF and CSV reports")]
+
+
 def sync_panel(ctx: AppContext) -> QWidget | None:
+    """Enrolment, sync status and "sync now" inside Settings."""
     return None
