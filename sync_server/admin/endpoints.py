@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path
 
 from shared.models import AlertRuleChange, PayerMappingChange
 from shared.models.base import PLAIN_TEXT
@@ -24,16 +24,13 @@ from sync_server.admin.schemas import (
 from sync_server.admin.service import AdminService
 from sync_server.api.errors import ERROR_RESPONSES, ErrorBody
 from sync_server.api.state import StateDep
+from sync_server.ids import DeviceId, TenantFilter, TenantId
 from sync_server.policies.schemas import AlertRuleInput, PayerMappingInput, RuleId
 
 ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
     k: ERROR_RESPONSES[k] for k in (401, 404, 413, 429, 503)
 }
 router = APIRouter(prefix="/admin/v1", tags=["admin"], responses=ADMIN_ERRORS)
-
-SERVER_ID = r"^[A-Za-z0-9-]{1,64}$"
-TenantId = Annotated[str, Path(pattern=SERVER_ID)]
-DeviceId = Annotated[str, Path(pattern=SERVER_ID)]
 
 
 def _service(state: StateDep, admin: CurrentAdmin) -> AdminService:
@@ -125,6 +122,6 @@ def delete_mapping(
 def audit_trail(
     state: StateDep,
     admin: CurrentAdmin,
-    tenant_id: Annotated[str | None, Query(pattern=SERVER_ID)] = None,
+    tenant_id: TenantFilter = None,
 ) -> AuditList:
     return _service(state, admin).audit_trail(tenant_id)

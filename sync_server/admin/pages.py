@@ -25,6 +25,7 @@ from sync_server.api.state import StateDep
 from sync_server.enrolment.endpoints import client_address
 from sync_server.errors import Unauthorized
 from sync_server.identity import AdminIdentity
+from sync_server.ids import SERVER_ID, DeviceId, TenantId
 
 templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -139,14 +140,16 @@ def _tenant_page(
 
 
 @router.get("/tenants/{tenant_id}", response_class=HTMLResponse)
-def tenant(request: Request, tenant_id: str, state: StateDep, admin: PageAdmin) -> HTMLResponse:
+def tenant(
+    request: Request, tenant_id: TenantId, state: StateDep, admin: PageAdmin
+) -> HTMLResponse:
     return _tenant_page(request, AdminService(state.db, admin, state.clock), tenant_id, None)
 
 
 @router.post("/tenants/{tenant_id}/enrolment-codes", response_class=HTMLResponse)
 def create_code(
     request: Request,
-    tenant_id: str,
+    tenant_id: TenantId,
     state: StateDep,
     admin: PageAdmin,
     csrf: CsrfField,
@@ -164,11 +167,11 @@ def create_code(
 @router.post("/devices/{device_id}/revoke")
 def revoke(
     request: Request,
-    device_id: str,
+    device_id: DeviceId,
     state: StateDep,
     admin: PageAdmin,
     csrf: CsrfField,
-    tenant_id: Annotated[str, Form(max_length=64)],
+    tenant_id: Annotated[str, Form(pattern=SERVER_ID)],
 ) -> RedirectResponse:
     _check_csrf(request, csrf)
     AdminService(state.db, admin, state.clock).revoke_device(device_id)
