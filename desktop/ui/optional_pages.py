@@ -21,7 +21,9 @@ def alerts_pages(ctx: AppContext) -> list[Page]:
 
 def report_pages(ctx: AppContext) -> list[Page]:
     """PDF and CSV reports."""
-    return [NotAvailablePage(ctx, "reports", "Reports", "PDF and CSV reports")]
+    from desktop.ui.pages.reports import ReportsPage
+
+    return [ReportsPage(ctx)]
 
 
 def sync_panel(ctx: AppContext) -> QWidget | None:
