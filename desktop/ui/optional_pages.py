@@ -28,4 +28,6 @@ def report_pages(ctx: AppContext) -> list[Page]:
 
 def sync_panel(ctx: AppContext) -> QWidget | None:
     """Enrolment, sync status and "sync now" inside Settings."""
-    return None
+    from desktop.ui.sync_panel import SyncPanel
+
+    return SyncPanel(ctx)
