@@ -2,6 +2,8 @@
 
 Runs offscreen (``QT_QPA_PLATFORM=offscreen``): builds a demo store from synthetic
 claims in a temporary folder, imports and analyses it, then shows each page in turn.
+The Reports page is shown after writing a PDF through it, so that it shows a result;
+Settings shows the sync panel (this store is not enrolled).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from desktop.ui.app import make_application  # noqa: E402
 from desktop.ui.context import AppContext, AppOptions, PreferenceFiles, StoreEvents  # noqa: E402
 from desktop.ui.create_store import CreateStoreDialog  # noqa: E402
 from desktop.ui.main_window import MainWindow  # noqa: E402
+from desktop.ui.pages.reports import ReportsPage  # noqa: E402
 from desktop.ui.tasks import TaskRunner  # noqa: E402
 from desktop.ui.unlock import UnlockDialog  # noqa: E402
 
@@ -53,6 +56,17 @@ def save(widget: QWidget, path: Path) -> None:
     if not widget.grab().save(str(path)):
         raise OSError(f"could not write {path}")
     print(f"wrote {path}")
+
+
+def write_report_shown(
+    app: QApplication, window: MainWindow, page: ReportsPage, folder: Path
+) -> None:
+    """Write a PDF report through the page, so that its screenshot shows the result."""
+    folder.mkdir(exist_ok=True)
+    page.write_to(folder / "upstream-report.pdf")
+    settle(app, window)
+    if page.last is None:
+        raise RuntimeError(f"the report was not written: {page.status.text()}")
 
 
 def build_store(folder: Path, lines: int) -> Path:
@@ -104,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
             if page.key == "audit":
                 page.verify()  # type: ignore[attr-defined]
                 settle(app, window)
+            if isinstance(page, ReportsPage):
+                write_report_shown(app, window, page, folder / "reports")
             save(window, args.out / f"{page.key}.png")
         window.close()
     return 0

@@ -215,6 +215,8 @@ def sync_once(
             save_last_sync(session, at)
         if tally.rejected:
             save_last_error(session, _rejected_message(tally.rejected), at=at)
+        elif not tally.cancelled:
+            save_last_error(session, None, at=at)  # the problem before this sync is over
         if pulled.anything:
             audit.append(
                 session, "sync.pulled", "sync_state", state.device_id, _counts(pulled), clock=clock

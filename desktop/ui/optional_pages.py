@@ -21,9 +21,13 @@ def alerts_pages(ctx: AppContext) -> list[Page]:
 
 def report_pages(ctx: AppContext) -> list[Page]:
     """PDF and CSV reports."""
-    return [NotAvailablePage(ctx, "reports", "Reports", "PDF and CSV reports")]
+    from desktop.ui.pages.reports import ReportsPage
+
+    return [ReportsPage(ctx)]
 
 
 def sync_panel(ctx: AppContext) -> QWidget | None:
     """Enrolment, sync status and "sync now" inside Settings."""
-    return None
+    from desktop.ui.sync_panel import SyncPanel
+
+    return SyncPanel(ctx)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from desktop.store import create_store, keys, open_connection
 from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.desktop.sync.server import SyncServer
 from tests.helpers.claims import demo_store_columns, store_lines
 
 
@@ -30,3 +32,14 @@ def demo_store(demo_store_template: Path, tmp_path: Path) -> Path:
     shutil.copy(demo_store_template, copy)
     shutil.copy(keys.key_file_path(demo_store_template), keys.key_file_path(copy))
     return copy
+
+
+@pytest.fixture
+def sync_server(tmp_path: Path) -> Iterator[SyncServer]:
+    """``upstream-server`` running on 127.0.0.1 over its own SQLite file."""
+    running = SyncServer(tmp_path / "server").start()
+    try:
+        yield running
+    finally:
+        running.stop()
+    assert "Traceback" not in running.output(), running.output()

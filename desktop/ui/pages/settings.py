@@ -121,6 +121,7 @@ class SettingsPage(Page):
         sync_layout = QVBoxLayout(sync_box)
         self.sync_server = QLabel()
         self.sync_server.setWordWrap(True)
+        self.sync_server.setVisible(sync_panel is None)  # the panel shows the server itself
         sync_layout.addWidget(self.sync_server)
         if sync_panel is not None:
             sync_layout.addWidget(sync_panel)

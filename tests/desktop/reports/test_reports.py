@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -15,7 +16,13 @@ from desktop.demo import DemoConfig, generate
 from desktop.errors import UsageError
 from desktop.reports.content import METRIC_NAMES, NoAnalysisYet
 from desktop.reports.csv_safe import SafeCsvWriter, neutralise
-from desktop.reports.service import write_report
+from desktop.reports.service import (
+    ReportCancelled,
+    ReportNotWritable,
+    read_report,
+    write_pdf_report,
+    write_report,
+)
 from desktop.store import open_connection, open_store
 from tests.conftest import PASSPHRASE, StoreFactory
 from tests.desktop.alerts.scenario import Scenario, Spec
@@ -145,3 +152,69 @@ def test_no_run_no_report_and_unknown_suffixes(store_path: Path, tmp_path: Path)
         store_path.name,
         store_path.name + ".keys",
     ]
+
+
+def unwritable_folder(tmp_path: Path) -> Path:
+    """A folder this process cannot write to (root writes anywhere but in /sys)."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o500)
+    return folder if not os.access(folder, os.W_OK) else Path("/sys")
+
+
+@pytest.mark.parametrize("name", ["r.csv", "r.pdf"])
+def test_a_cancelled_report_leaves_no_file(
+    make_store: StoreFactory, tmp_path: Path, qapp: object, name: str
+) -> None:
+    clock = MovableClock(datetime(2026, 11, 2, tzinfo=UTC))
+    out = tmp_path / "out"
+    out.mkdir()
+    with open_store(make_store().path, PASSPHRASE, clock=clock) as store:
+        Scenario(store, clock).run(Spec())
+        with pytest.raises(ReportCancelled, match="no file was written"):
+            write_report(store, out / name, clock=clock, cancel=lambda: True)
+        # Cancelled while writing: the progress callback raises, as the window's does.
+        calls: list[int] = []
+
+        def stop(done: int, total: int, detail: str) -> None:
+            calls.append(done)
+            raise ReportCancelled("cancelled")
+
+        with pytest.raises(ReportCancelled):
+            write_report(store, out / name, stop, clock=clock)
+        assert calls
+        # Cancelled after the last page, before the file took its name.
+        seen: list[int] = []
+
+        def late() -> bool:
+            seen.append(1)
+            return len(seen) > 1
+
+        with pytest.raises(ReportCancelled):
+            write_report(store, out / name, clock=clock, cancel=late)
+        assert len(seen) == 2
+    assert list(out.iterdir()) == []
+
+
+def test_a_pdf_drawn_from_content_read_earlier(
+    make_store: StoreFactory, tmp_path: Path, qapp: object
+) -> None:
+    clock = MovableClock(datetime(2026, 11, 2, tzinfo=UTC))
+    with open_store(make_store().path, PASSPHRASE, clock=clock) as store:
+        Scenario(store, clock).run(Spec())
+        content = read_report(store, clock=clock)
+    result = write_pdf_report(content, tmp_path / "r.pdf")
+    assert result.pages >= 1 and result.size_bytes == (tmp_path / "r.pdf").stat().st_size > 1000
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_an_unwritable_folder_is_a_plain_error(
+    make_store: StoreFactory, tmp_path: Path, qapp: object
+) -> None:
+    clock = MovableClock(datetime(2026, 11, 2, tzinfo=UTC))
+    folder = unwritable_folder(tmp_path)
+    with open_store(make_store().path, PASSPHRASE, clock=clock) as store:
+        Scenario(store, clock).run(Spec())
+        for name in ("r.csv", "r.pdf"):
+            with pytest.raises(ReportNotWritable, match="cannot write .* choose another"):
+                write_report(store, folder / name, clock=clock)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -43,13 +42,8 @@ START = datetime(2026, 11, 2, 10, 15, tzinfo=UTC)
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[SyncServer]:
-    running = SyncServer(tmp_path / "server").start()
-    try:
-        yield running
-    finally:
-        running.stop()
-    assert "Traceback" not in running.output(), running.output()
+def server(sync_server: SyncServer) -> SyncServer:
+    return sync_server
 
 
 def enrolled(server: SyncServer, path: Path, code: str, clock: MovableClock) -> Path:
