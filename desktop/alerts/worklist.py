@@ -189,20 +189,28 @@ def iter_worklist(session: Session, alert_id: str) -> Iterator[WorklistLine]:
 def export_worklist(
     store: Store, alert_id: str, out_path: Path, *, progress: Progress | None = None
 ) -> int:
-    """Write an alert's worklist as CSV (formula-like cells neutralised); lines written."""
+    """Write an alert's worklist as CSV (formula-like cells neutralised); lines written.
+
+    ``progress`` may raise to stop the export; then no file (whole or partial) is left.
+    """
     written = 0
     with store.read() as session:
         total = worklist_page(session, alert_id, limit=1).total
         tmp = out_path.with_name(out_path.name + ".part")
-        with tmp.open("w", encoding="utf-8", newline="") as stream:
-            writer = SafeCsvWriter(stream)
-            writer.writerow(COLUMNS)
-            for line in iter_worklist(session, alert_id):
-                writer.writerow(line.row())
-                written += 1
-                if progress is not None and written % 1000 == 0:
-                    progress(written, total)
-        tmp.replace(out_path)
+        try:
+            with tmp.open("w", encoding="utf-8", newline="") as stream:
+                writer = SafeCsvWriter(stream)
+                writer.writerow(COLUMNS)
+                for line in iter_worklist(session, alert_id):
+                    writer.writerow(line.row())
+                    written += 1
+                    if progress is not None and written % 1000 == 0:
+                        progress(written, total)
+            tmp.replace(out_path)
+        except BaseException:
+            # Cancelled (progress raised) or failed: leave no half-written file behind.
+            tmp.unlink(missing_ok=True)
+            raise
     if progress is not None:
         progress(written, total)
     return written

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from desktop.alerts import worklist
 from desktop.alerts.queries import alert_detail, list_alerts
-from desktop.alerts.worklist import COLUMNS, export_worklist, worklist_page
+from desktop.alerts.worklist import COLUMNS, WorklistLine, export_worklist, worklist_page
 from desktop.analysis import AnalysisRequest
 from desktop.analysis.wiring import run_standard_analysis
 from desktop.clock import iso_utc
@@ -92,3 +96,25 @@ def test_an_alert_shows_when_a_run_last_found_it(make_store: StoreFactory) -> No
     assert a.first_raised_at == first and a.last_seen_at == found_again != first
     assert a.as_dict()["last_seen_at"] == found_again
     assert b.last_seen_at == iso_utc(clock())
+
+
+def test_an_export_stopped_midway_leaves_no_file(
+    demo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = MovableClock(datetime(2026, 11, 2, tzinfo=UTC))
+    out = tmp_path / "exports" / "stopped.csv"
+    out.parent.mkdir()
+    with open_store(demo_store, PASSPHRASE, clock=clock) as store:
+        run_standard_analysis(store, REQUEST, clock=clock)
+        with store.read() as session:
+            alert_id = list_alerts(session).items[0].id
+        whole = worklist.iter_worklist
+
+        def stops_after_one(session: Session, alert_id: str) -> Iterator[WorklistLine]:
+            yield next(whole(session, alert_id))
+            raise KeyboardInterrupt  # stands for Cancel: any exception stops the export
+
+        monkeypatch.setattr(worklist, "iter_worklist", stops_after_one)
+        with pytest.raises(KeyboardInterrupt):
+            export_worklist(store, alert_id, out)
+    assert list(out.parent.iterdir()) == []
