@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from desktop.alerts.errors import AlertNotFound
 from desktop.alerts.metrics import DELAY_METRICS, DENIAL_METRICS
 from desktop.engines.windows import from_day, to_day
-from desktop.errors import InvalidInput
+from desktop.errors import InvalidInput, UsageError
 from desktop.reports.csv_safe import SafeCsvWriter
 from desktop.store import Store
 from desktop.store.models import Alert, AnalysisRun, ClaimLine, ClaimStatus, Finding, Payer
@@ -192,6 +192,7 @@ def export_worklist(
     """Write an alert's worklist as CSV (formula-like cells neutralised); lines written.
 
     ``progress`` may raise to stop the export; then no file (whole or partial) is left.
+    A file that cannot be written raises ``UsageError`` naming it.
     """
     written = 0
     with store.read() as session:
@@ -207,6 +208,11 @@ def export_worklist(
                     if progress is not None and written % 1000 == 0:
                         progress(written, total)
             tmp.replace(out_path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise UsageError(
+                f"cannot write the worklist to {out_path}: {exc.strerror or exc}"
+            ) from exc
         except BaseException:
             # Cancelled (progress raised) or failed: leave no half-written file behind.
             tmp.unlink(missing_ok=True)

@@ -18,6 +18,7 @@ from desktop.analysis import AnalysisRequest
 from desktop.analysis.wiring import run_standard_analysis
 from desktop.clock import iso_utc
 from desktop.engines.windows import to_day
+from desktop.errors import UsageError
 from desktop.store import open_store
 from desktop.store.models import ClaimLine, ClaimStatus, Payer
 from tests.conftest import PASSPHRASE, StoreFactory
@@ -117,4 +118,6 @@ def test_an_export_stopped_midway_leaves_no_file(
         monkeypatch.setattr(worklist, "iter_worklist", stops_after_one)
         with pytest.raises(KeyboardInterrupt):
             export_worklist(store, alert_id, out)
+        with pytest.raises(UsageError, match="cannot write the worklist to .*nowhere"):
+            export_worklist(store, alert_id, tmp_path / "nowhere" / "w.csv")
     assert list(out.parent.iterdir()) == []
