@@ -211,3 +211,23 @@ def test_an_empty_store_says_what_to_do(
     assert page.stack.currentWidget() is page.empty
     assert "No alerts yet" in page.empty.label.text()
     assert window.page("rules").title == "Alert rules"
+
+
+def test_the_keyboard_alone_gives_a_verdict(
+    qtbot: QtBot, page: AlertsPage, analysed: tuple[Store, MovableClock]
+) -> None:
+    store, _clock = analysed
+    late = next(a for a in service_alerts(store) if a.metric.startswith("days_to_pay"))
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow, timeout=5_000)
+    select(qtbot, page, late.id)  # arrow to the row, Enter opens it
+    qtbot.keyClicks(page.detail.note, "paid after appeal")
+    qtbot.keyClick(page.detail.note, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    # A mnemonic "animates" the button: its click comes a moment later.
+    qtbot.waitUntil(lambda: "Recorded" in page.message.text(), timeout=10_000)
+    settle(qtbot, page)
+    with store.read() as session:
+        assert get_alert(session, late.id).state == "resolved"
+        assert [f.note for f in feedback_history(session, late.fingerprint)] == [
+            "paid after appeal"
+        ]
