@@ -120,8 +120,10 @@ class RulesPage(EditorPage):
         self.toggle_button.clicked.connect(self.toggle)
         self.remove_button = QPushButton("&Remove selected")
         self.remove_button.clicked.connect(self.remove)
+        self.clear_button = QPushButton("C&lear the form")
+        self.clear_button.clicked.connect(self.clear_form)
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.save_button, self.toggle_button):
+        for button in (self.add_button, self.save_button, self.toggle_button, self.clear_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.remove_button)
@@ -152,6 +154,20 @@ class RulesPage(EditorPage):
         self.cpt.setText(spec.cpt or "")
         self.enabled.setChecked(spec.enabled)
         self.form_error.clear()
+
+    def clear_form(self) -> None:
+        """Start a new rule from nothing (choosing a row fills the form with that rule)."""
+        self.name.clear()
+        for box in self.metrics.values():
+            box.setChecked(False)
+        self.severity.setCurrentText(SEVERITIES[0])
+        self.min_effect.setValue(0.0)
+        self.min_impact.setValue(0.0)
+        self.payer.clear()
+        self.cpt.clear()
+        self.enabled.setChecked(True)
+        self.form_error.clear()
+        self.name.setFocus()
 
     def spec(self) -> RuleSpec:
         """What the form says, checked by ``RuleSpec`` (raises InvalidInput)."""

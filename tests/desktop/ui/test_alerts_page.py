@@ -45,6 +45,8 @@ def make_page(qtbot: QtBot, store: Store, options: AppOptions) -> AlertsPage:
     page = AlertsPage(AppContext(store, runner, StoreEvents(), options))
     qtbot.addWidget(page)
     page.show()
+    page.activateWindow()  # keyboard focus and mnemonics need the active window
+    qtbot.waitUntil(page.isActiveWindow, timeout=5_000)
     page.refresh()
     settle(qtbot, page)
     return page
@@ -218,8 +220,6 @@ def test_the_keyboard_alone_gives_a_verdict(
 ) -> None:
     store, _clock = analysed
     late = next(a for a in service_alerts(store) if a.metric.startswith("days_to_pay"))
-    page.activateWindow()
-    qtbot.waitUntil(page.isActiveWindow, timeout=5_000)
     select(qtbot, page, late.id)  # arrow to the row, Enter opens it
     qtbot.keyClicks(page.detail.note, "paid after appeal")
     qtbot.keyClick(page.detail.note, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
