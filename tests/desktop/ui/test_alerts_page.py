@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -66,7 +66,11 @@ def page(
     store, clock = analysed
     alerts = make_page(qtbot, store, dataclasses.replace(ui_options, clock=clock))
     yield alerts
+    # Stop the worker and delete the page while its store is still open.
     alerts.ctx.runner.shutdown()
+    alerts.close()
+    alerts.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def service_alerts(store: Store) -> list[AlertView]:

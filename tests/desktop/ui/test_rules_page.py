@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -29,7 +29,15 @@ def page(qtbot: QtBot, store_path: Path, ui_options: AppOptions) -> Iterator[Rul
         rules.refresh()
         settle(qtbot, rules)
         yield rules
-        rules.ctx.runner.shutdown()
+        dispose(rules)
+
+
+def dispose(page: RulesPage) -> None:
+    """Stop the page's worker and delete the page while its store is still open."""
+    page.ctx.runner.shutdown()
+    page.close()
+    page.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def settle(qtbot: QtBot, page: RulesPage) -> None:
