@@ -33,6 +33,7 @@ class AlertView:
     suppressed_by: str | None
     first_raised_at: str | None
     last_raised_at: str | None
+    last_seen_at: str | None  # when an analysis last found it (raised or held)
     last_outcome: str | None
     last_reason: str | None
     last_finding_id: int | None
@@ -56,6 +57,7 @@ class AlertView:
             "suppressed_by": self.suppressed_by,
             "first_raised_at": self.first_raised_at,
             "last_raised_at": self.last_raised_at,
+            "last_seen_at": self.last_seen_at,
             "last_outcome": self.last_outcome,
             "last_reason": self.last_reason,
         }
@@ -98,8 +100,24 @@ def _last_events(session: Session, ids: Sequence[str]) -> dict[str, AlertEvent]:
     return {row.alert_id: row for row in rows if row.alert_id is not None}
 
 
+def _last_seen(session: Session, ids: Sequence[str]) -> dict[str, str]:
+    """When a run last found each alert: its newest event with a finding.
+
+    A "cleared" event (no longer found) has no finding, so it does not count.
+    """
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(AlertEvent.alert_id, func.max(AlertEvent.at))
+        .where(AlertEvent.alert_id.in_(ids), AlertEvent.finding_id.is_not(None))
+        .group_by(AlertEvent.alert_id)
+    )
+    return {alert_id: at for alert_id, at in rows if alert_id is not None}
+
+
 def _views(session: Session, alerts: Sequence[Alert]) -> list[AlertView]:
     last = _last_events(session, [a.id for a in alerts])
+    seen = _last_seen(session, [a.id for a in alerts])
     verdicts = effective_feedback(session, [a.fingerprint for a in alerts])
     out = []
     for a in alerts:
@@ -119,6 +137,7 @@ def _views(session: Session, alerts: Sequence[Alert]) -> list[AlertView]:
                 a.suppressed_by,
                 a.first_raised_at,
                 a.last_raised_at,
+                seen.get(a.id),
                 None if event is None else event.outcome,
                 None if event is None else event.reason,
                 a.last_finding_id,

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from desktop.alerts.errors import AlertNotFound
 from desktop.alerts.metrics import DELAY_METRICS, DENIAL_METRICS
 from desktop.engines.windows import from_day, to_day
-from desktop.errors import InvalidInput
+from desktop.errors import InvalidInput, UsageError
 from desktop.reports.csv_safe import SafeCsvWriter
 from desktop.store import Store
 from desktop.store.models import Alert, AnalysisRun, ClaimLine, ClaimStatus, Finding, Payer
@@ -189,20 +189,34 @@ def iter_worklist(session: Session, alert_id: str) -> Iterator[WorklistLine]:
 def export_worklist(
     store: Store, alert_id: str, out_path: Path, *, progress: Progress | None = None
 ) -> int:
-    """Write an alert's worklist as CSV (formula-like cells neutralised); lines written."""
+    """Write an alert's worklist as CSV (formula-like cells neutralised); lines written.
+
+    ``progress`` may raise to stop the export; then no file (whole or partial) is left.
+    A file that cannot be written raises ``UsageError`` naming it.
+    """
     written = 0
     with store.read() as session:
         total = worklist_page(session, alert_id, limit=1).total
         tmp = out_path.with_name(out_path.name + ".part")
-        with tmp.open("w", encoding="utf-8", newline="") as stream:
-            writer = SafeCsvWriter(stream)
-            writer.writerow(COLUMNS)
-            for line in iter_worklist(session, alert_id):
-                writer.writerow(line.row())
-                written += 1
-                if progress is not None and written % 1000 == 0:
-                    progress(written, total)
-        tmp.replace(out_path)
+        try:
+            with tmp.open("w", encoding="utf-8", newline="") as stream:
+                writer = SafeCsvWriter(stream)
+                writer.writerow(COLUMNS)
+                for line in iter_worklist(session, alert_id):
+                    writer.writerow(line.row())
+                    written += 1
+                    if progress is not None and written % 1000 == 0:
+                        progress(written, total)
+            tmp.replace(out_path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise UsageError(
+                f"cannot write the worklist to {out_path}: {exc.strerror or exc}"
+            ) from exc
+        except BaseException:
+            # Cancelled (progress raised) or failed: leave no half-written file behind.
+            tmp.unlink(missing_ok=True)
+            raise
     if progress is not None:
         progress(written, total)
     return written

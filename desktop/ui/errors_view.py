@@ -38,3 +38,14 @@ def show_error(parent: QWidget | None, title: str, error: BaseException) -> None
     box = QMessageBox(QMessageBox.Icon.Warning, title, describe(error), parent=parent)
     box.setInformativeText(advice_for(error))
     box.open()  # window-modal and non-blocking: tests and the event loop keep running
+
+
+def in_form(error: BaseException) -> str:
+    """The text a page shows beside the form or button that failed.
+
+    When the input is at fault the service's message already says what to change, so
+    the import-file advice of ``advice_for`` would mislead; anything else gets it.
+    """
+    if isinstance(error, InvalidInput):
+        return describe(error)
+    return f"{describe(error)} {advice_for(error)}"

@@ -11,12 +11,10 @@ from desktop.ui.pages.coming import NotAvailablePage
 
 def alerts_pages(ctx: AppContext) -> list[Page]:
     """The alerts inbox and the rules editor."""
-    return [
-        NotAvailablePage(
-            ctx, "alerts", "Alerts", "The alerts inbox (feedback and worklist export)"
-        ),
-        NotAvailablePage(ctx, "rules", "Rules", "Editing alert rules"),
-    ]
+    from desktop.ui.pages.alerts import AlertsPage
+    from desktop.ui.pages.rules import RulesPage
+
+    return [AlertsPage(ctx), RulesPage(ctx)]
 
 
 def report_pages(ctx: AppContext) -> list[Page]:

@@ -64,8 +64,17 @@ class EditorPage(Page):
         source = proxy.mapToSource(index)  # type: ignore[attr-defined]
         return self.model.rows[source.row()]
 
-    def write(self, name: str, change: Callable[[Session], str]) -> None:
-        """Run ``change`` in a write transaction; show what it says, then reload."""
+    def write(
+        self,
+        name: str,
+        change: Callable[[Session], str],
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Run ``change`` in a write transaction; show what it says, then reload.
+
+        A failure goes to ``on_error`` when given (a form shows it beside itself), else
+        to the page's message line.
+        """
         store = self.ctx.store
 
         def work(_ctx: TaskContext) -> str:
@@ -80,4 +89,4 @@ class EditorPage(Page):
         def failed(error: BaseException) -> None:
             self.message.setText(f"{describe(error)} {advice_for(error)}")
 
-        self.ctx.runner.submit(Task(name, work), on_done=done, on_error=failed)
+        self.ctx.runner.submit(Task(name, work), on_done=done, on_error=on_error or failed)
