@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.config import Preferences
 from desktop.ui.context import AppContext
 from desktop.ui.idle import IdleWatcher
+from desktop.ui.pages.alerts import AlertsPage
 from desktop.ui.pages.audit import AuditPage
 from desktop.ui.pages.base import Page
 from desktop.ui.pages.dashboard import DashboardPage
@@ -33,7 +34,10 @@ from desktop.ui.pages.import_page import ImportPage
 from desktop.ui.pages.lines import LinesPage
 from desktop.ui.pages.payers import PayersPage
 from desktop.ui.pages.quality_rules import QualityRulesPage
+from desktop.ui.pages.reports import ReportsPage
+from desktop.ui.pages.rules import RulesPage
 from desktop.ui.pages.settings import SettingsPage
+from desktop.ui.sync_panel import SyncPanel
 
 log = logging.getLogger(__name__)
 
@@ -41,19 +45,18 @@ PageFactory = Callable[[AppContext], Page]
 
 
 def standard_pages(ctx: AppContext) -> list[Page]:
-    """Every page in menu order (extra pages come from the services this version has)."""
-    from desktop.ui.optional_pages import alerts_pages, report_pages, sync_panel
-
+    """Every page in menu order."""
     return [
         DashboardPage(ctx),
         ImportPage(ctx),
         FindingsPage(ctx),
-        *alerts_pages(ctx),
-        *report_pages(ctx),
+        AlertsPage(ctx),
+        RulesPage(ctx),
+        ReportsPage(ctx),
         LinesPage(ctx),
         PayersPage(ctx),
         QualityRulesPage(ctx),
-        SettingsPage(ctx, sync_panel(ctx)),
+        SettingsPage(ctx, SyncPanel(ctx)),
         AuditPage(ctx),
     ]
 

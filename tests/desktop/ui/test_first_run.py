@@ -1,14 +1,18 @@
-"""The whole path a new office takes: create, import, read findings, lock, unlock."""
+"""The whole path a new office takes: create, import, read findings, give feedback on
+an alert, lock, unlock."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from desktop.alerts.queries import get_alert
 from desktop.ui.app import AppController
 from desktop.ui.context import AppOptions
+from desktop.ui.pages.alerts import AlertsPage
 from desktop.ui.pages.findings import FindingsPage
 from tests.conftest import PASSPHRASE
 from tests.desktop.ui.conftest import wait_idle
@@ -16,7 +20,7 @@ from tests.desktop.ui.conftest import wait_idle
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
-def test_first_run_create_import_findings_lock_unlock(
+def test_first_run_create_import_findings_feedback_lock_unlock(
     qtbot: QtBot, tmp_path: Path, ui_options: AppOptions, demo_csv: Path
 ) -> None:
     controller = AppController(ui_options)
@@ -58,6 +62,23 @@ def test_first_run_create_import_findings_lock_unlock(
     qtbot.waitUntil(lambda: findings.detail is not None, timeout=30_000)
     assert findings.detail is not None and findings.detail.lines
 
+    alerts = window.show_page("alerts")
+    assert isinstance(alerts, AlertsPage)
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: alerts.detail.loaded is not None, timeout=30_000)
+    assert alerts.detail.loaded is not None
+    chosen = alerts.detail.loaded.detail.alert
+    assert chosen.state == "open"
+    qtbot.keyClicks(alerts.detail.note, "payer confirmed a billing-system glitch")
+    qtbot.mouseClick(alerts.detail.buttons["noise"], Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    with window.ctx.store.read() as session:
+        assert get_alert(session, chosen.id).state == "suppressed"
+    qtbot.waitUntil(
+        lambda: any(a.id == chosen.id and a.state == "suppressed" for a in alerts.model.rows),
+        timeout=30_000,
+    )
+
     dashboard = window.show_page("dashboard")
     wait_idle(qtbot, window)
     assert dashboard.summary is not None and dashboard.summary.last_run is not None  # type: ignore[attr-defined]
@@ -76,4 +97,6 @@ def test_first_run_create_import_findings_lock_unlock(
     qtbot.addWidget(reopened)
     wait_idle(qtbot, reopened)
     assert reopened.page("dashboard").summary.lines == 20_000  # type: ignore[attr-defined]
+    with reopened.ctx.store.read() as session:  # the verdict outlived the lock
+        assert get_alert(session, chosen.id).state == "suppressed"
     reopened.close()
