@@ -30,7 +30,7 @@ screenshots: $(DEV_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py
 
 # The desktop bundle and the .deb, each self-tested (see packaging/README.md).
-package: $(DEV_STAMP)
+package: $(DEV_STAMP) system-packages
 	packaging/package.sh $(BIN)/python
 
 system-packages:

@@ -4,7 +4,8 @@ PyInstaller copies the dependencies of every plugin it collected before the spec
 some plugins (the GTK theme above all), so their libraries stay behind. This keeps
 every library reachable through ``DT_NEEDED`` from the extension modules, Qt plugins
 and Python itself, and deletes the other top-level ones. The self-test and the
-packaging test's ``ldd`` check prove nothing needed went missing.
+packaging test's ``ldd`` check prove nothing needed went missing. The few libraries
+left to the system (``FROM_SYSTEM``) go first, so what only they needed goes too.
 
 Usage: python packaging/prune_bundle.py dist/upstream
 """
@@ -16,6 +17,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+# Left to the system (packaging/linux/depends.txt names their packages): every desktop
+# Linux has them, and the bundled copies pulled in their own dependencies (libsystemd,
+# libgcrypt, lz4, ...) that nothing else here needs.
+FROM_SYSTEM = {"libX11.so.6", "libX11-xcb.so.1", "libdbus-1.so.3"}
 
 
 def needed(path: Path) -> set[str]:
@@ -30,6 +36,14 @@ def needed(path: Path) -> set[str]:
 def is_elf(path: Path) -> bool:
     with path.open("rb") as handle:
         return handle.read(4) == b"\x7fELF"
+
+
+def leave_to_system(bundle: Path) -> list[Path]:
+    """Delete the bundled copies of ``FROM_SYSTEM``; run before ``prune``."""
+    gone = [p for p in (bundle / "_internal").iterdir() if p.name in FROM_SYSTEM and p.is_file()]
+    for path in gone:
+        path.unlink()
+    return gone
 
 
 def prune(bundle: Path) -> list[Path]:
@@ -75,6 +89,8 @@ def deduplicate(bundle: Path, min_bytes: int = 100_000) -> int:
 
 if __name__ == "__main__":
     target = Path(sys.argv[1])
+    system = leave_to_system(target)
+    print(f"left to the system: {' '.join(sorted(p.name for p in system))}")
     gone = prune(target)
     print(f"pruned {len(gone)} unused libraries: {' '.join(sorted(p.name for p in gone))}")
     print(f"deduplicated {deduplicate(target) // 1024} KiB of identical libraries")
