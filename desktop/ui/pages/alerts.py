@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSplitter,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -150,13 +149,8 @@ class AlertsPage(Page):
             "Go to Import",
             lambda: ctx.events.navigate.emit("import"),
         )
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.empty)
-        self.stack.addWidget(content)
+        self.stack = self.stack_views(self.empty, content)
         self.content = content
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.stack)
         QWidget.setTabOrder(self.state_filter, self.table)
         QWidget.setTabOrder(self.table, self.detail.note)
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +35,16 @@ class Page(QWidget):
 
     def shutdown(self) -> None:
         """Stop any work of the page's own before the store closes (lock or quit)."""
+
+    def stack_views(self, *views: QWidget) -> QStackedWidget:
+        """Fill the page with views shown one at a time (an empty state, the content…)."""
+        stack = QStackedWidget()
+        for view in views:
+            stack.addWidget(view)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(stack)
+        return stack
 
 
 def heading(text: str) -> QLabel:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -73,7 +72,6 @@ class DashboardPage(Page):
         super().__init__(ctx, parent)
         self.summary: DashboardSummary | None = None
         self.trends: DashboardTrends | None = None
-        self.stack = QStackedWidget()
         self.empty = EmptyState(
             "This store holds no claims yet. Import your first file: a claims export (CSV) "
             "or remittances (835).",
@@ -109,13 +107,8 @@ class DashboardPage(Page):
         layout.addLayout(grid)
         layout.addWidget(self.denials, 1)
         layout.addLayout(lower, 1)
-        self.stack.addWidget(self.loading)
-        self.stack.addWidget(self.empty)
-        self.stack.addWidget(content)
+        self.stack = self.stack_views(self.loading, self.empty, content)
         self.content = content
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.stack)
         ctx.events.changed.connect(lambda _what: self.refresh())
 
     def refresh(self) -> None:

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSplitter,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -177,13 +176,8 @@ class FindingsPage(Page):
             "Go to Import",
             lambda: ctx.events.navigate.emit("import"),
         )
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.empty)
-        self.stack.addWidget(content)
+        self.stack = self.stack_views(self.empty, content)
         self.content = content
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.stack)
         self.detail: FindingDetail | None = None
         ctx.events.changed.connect(lambda what: self.refresh() if what == "analysis" else None)
 
