@@ -80,6 +80,8 @@ def run_status(args: argparse.Namespace) -> int:
         f"Outbox:    {state.outbox} item(s)"
         + (f", {state.rejected} rejected by the server" if state.rejected else ""),
     ]
+    if state.device_name:
+        lines.insert(2, f"Name:      {state.device_name}")
     if state.last_error:
         lines.append(f"Last error: {state.last_error}")
     common.emit_text("\n".join(lines))

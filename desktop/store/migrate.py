@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest revision. Checked against Alembic's own head by a test, and compared on
 # every open so that an up-to-date store costs one query instead of an Alembic load.
-HEAD_REVISION = "alerts_default_rules"
+HEAD_REVISION = "sync_device_name"
 KNOWN_REVISIONS = (
     "0001_core",
     "0002_claims",
@@ -33,6 +33,7 @@ KNOWN_REVISIONS = (
     "engines_claim_columns",
     "engines_dirty_marks",
     "alerts_default_rules",
+    "sync_device_name",
 )
 
 

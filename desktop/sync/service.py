@@ -47,6 +47,7 @@ class SyncStatus:
     outbox: int
     rejected: int
     last_error: str | None
+    device_name: str | None = None  # shown in the window; not in the contract's JSON
 
     @property
     def enrolled(self) -> bool:
@@ -129,6 +130,7 @@ def enroll(
             row = SyncState(id=1)
             session.add(row)
         row.server_url, row.device_id, row.tenant_id = url, answer.device_id, answer.tenant_id
+        row.device_name = request.device_name
         row.device_token, row.enrolled_at, row.last_sync, row.pull_cursor = (
             answer.device_token,
             at,
@@ -166,6 +168,7 @@ def status(store: Store) -> SyncStatus:
             outbox=outbox.pending_count(session),
             rejected=outbox.rejected_count(session),
             last_error=last_error(session),
+            device_name=None if state is None else state.device_name,
         )
 
 

@@ -29,6 +29,7 @@ class Enrolment:
     device_token: str
     last_sync: str | None
     pull_cursor: int
+    device_name: str | None
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ def enrolment(session: Session) -> Enrolment | None:
         row.device_token,
         row.last_sync,
         row.pull_cursor,
+        row.device_name,
     )
 
 

@@ -32,6 +32,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.pages.settings import LOCKED_NOTE
 from desktop.ui.sync_words import (
     PAUSED,
+    device_words,
     last_sync_words,
     outbox_words,
     pauses_background,
@@ -173,7 +174,7 @@ class SyncPanel(QWidget):
         elif self.pages.currentWidget() is self.enrol_page and not self.back_button.isVisible():
             self.pages.setCurrentWidget(self.status_page)
         self.server_value.setText(status.server or "")
-        self.device_value.setText(status.device_id or "")
+        self.device_value.setText(device_words(status.device_name, status.device_id))
         self.last_sync_value.setText(last_sync_words(status.last_sync))
         self.outbox_value.setText(outbox_words(status.outbox, status.rejected))
         problem = "none" if status.last_error is None else stored_problem_words(status.last_error)

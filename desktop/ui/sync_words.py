@@ -99,3 +99,10 @@ def outbox_words(pending: int, rejected: int) -> str:
     if rejected:
         text += f"; {rejected:,} refused by the server (kept, not sent again)"
     return text
+
+
+def device_words(name: str | None, device_id: str | None) -> str:
+    """This computer as the server knows it: its enrolment name, with the id to quote."""
+    if device_id is None:
+        return ""
+    return device_id if name is None else f"{name} (device {device_id})"

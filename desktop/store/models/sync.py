@@ -16,6 +16,7 @@ class SyncState(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     server_url: Mapped[str] = mapped_column(Text)
     device_id: Mapped[str] = mapped_column(String(64))
+    device_name: Mapped[str | None] = mapped_column(String(120))
     tenant_id: Mapped[str] = mapped_column(String(64))
     device_token: Mapped[str] = mapped_column(Text)
     enrolled_at: Mapped[str] = mapped_column(String(32))

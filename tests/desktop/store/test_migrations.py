@@ -23,6 +23,7 @@ DOMAIN_TABLES = {
     "engines_claim_columns": {"claim_column_block", "claim_column_data", "claim_column_dirty"},
     "engines_dirty_marks": set(),
     "alerts_default_rules": set(),
+    "sync_device_name": set(),
 }
 
 

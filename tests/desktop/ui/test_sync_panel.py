@@ -86,7 +86,8 @@ def test_enrol_then_sync_now_pushes_the_outbox_and_pulls(
     state = service.status(store)
     assert state.enrolled and state.server == sync_server.base_url
     assert panel.server_value.text() == sync_server.base_url
-    assert panel.device_value.text() == state.device_id
+    assert state.device_name == "Front desk"
+    assert panel.device_value.text() == f"Front desk (device {state.device_id})"
     assert panel.last_sync_value.text() == "never"
     assert panel.timer.isActive()  # background sync armed once enrolled
 
