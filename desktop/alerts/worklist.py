@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 from desktop.alerts.errors import AlertNotFound
 from desktop.alerts.metrics import DELAY_METRICS, DENIAL_METRICS
 from desktop.engines.windows import from_day, to_day
-from desktop.errors import InvalidInput, UsageError
+from desktop.errors import InvalidInput
+from desktop.output import output_file
 from desktop.reports.csv_safe import SafeCsvWriter
 from desktop.store import Store
 from desktop.store.models import Alert, AnalysisRun, ClaimLine, ClaimStatus, Finding, Payer
@@ -195,28 +196,18 @@ def export_worklist(
     A file that cannot be written raises ``UsageError`` naming it.
     """
     written = 0
-    with store.read() as session:
+    with (
+        store.read() as session,
+        output_file(out_path, make_parents=False, what="the worklist") as stream,
+    ):
         total = worklist_page(session, alert_id, limit=1).total
-        tmp = out_path.with_name(out_path.name + ".part")
-        try:
-            with tmp.open("w", encoding="utf-8", newline="") as stream:
-                writer = SafeCsvWriter(stream)
-                writer.writerow(COLUMNS)
-                for line in iter_worklist(session, alert_id):
-                    writer.writerow(line.row())
-                    written += 1
-                    if progress is not None and written % 1000 == 0:
-                        progress(written, total)
-            tmp.replace(out_path)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise UsageError(
-                f"cannot write the worklist to {out_path}: {exc.strerror or exc}"
-            ) from exc
-        except BaseException:
-            # Cancelled (progress raised) or failed: leave no half-written file behind.
-            tmp.unlink(missing_ok=True)
-            raise
+        writer = SafeCsvWriter(stream)
+        writer.writerow(COLUMNS)
+        for line in iter_worklist(session, alert_id):
+            writer.writerow(line.row())
+            written += 1
+            if progress is not None and written % 1000 == 0:
+                progress(written, total)
     if progress is not None:
         progress(written, total)
     return written

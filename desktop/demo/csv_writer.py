@@ -15,8 +15,8 @@ from desktop.demo.config import DemoConfig
 from desktop.demo.csv_rows import RowFormatter, header
 from desktop.demo.dataset import DemoDataset
 from desktop.demo.generate import generate
-from desktop.demo.output import output_file, write_text
 from desktop.demo.truth import DemoTruth
+from desktop.output import output_file, write_text
 
 CHUNK_LINES = 100_000
 

@@ -11,9 +11,9 @@ from desktop.demo.config import DemoConfig
 from desktop.demo.csv_writer import Progress, default_truth_path, write_dataset_csv
 from desktop.demo.dataset import DemoDataset, to_day
 from desktop.demo.generate import generate
-from desktop.demo.output import write_text
 from desktop.demo.truth import DemoTruth
 from desktop.demo.x12_writer import write_demo_x12
+from desktop.output import write_text
 from desktop.store.models.claims import ClaimStatus
 
 RECENT_DAYS = 30

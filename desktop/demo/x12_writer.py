@@ -15,10 +15,10 @@ import numpy as np
 import numpy.typing as npt
 
 from desktop.demo.dataset import DemoDataset, from_day, to_day
-from desktop.demo.output import write_text
 from desktop.demo.x12_835 import remittance_835
 from desktop.demo.x12_837 import claims_837
 from desktop.demo.x12_view import X12View
+from desktop.output import write_text
 
 Progress = Callable[[int, int], None]
 

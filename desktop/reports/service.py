@@ -1,7 +1,7 @@
 """Reports of the latest analysis as a file: ``write_report`` (see the package).
 
-The file appears whole or not at all: it is written beside its final name as a hidden
-``.part`` file and renamed at the end; a failure or a cancel removes the part file.
+The file appears whole or not at all (``desktop.output``): it is written beside its final
+name as a hidden partial file and renamed at the end; a failure or a cancel removes it.
 The window reads the report's content on a worker thread (``read_report``) and draws
 the PDF on the GUI thread (``write_pdf_report``): Qt does not promise thread-safe font
 rendering on every platform.
@@ -16,6 +16,7 @@ from pathlib import Path
 
 from desktop.clock import Clock, utc_now
 from desktop.errors import UpstreamError, UsageError
+from desktop.output import CannotWriteOutput, output_path
 from desktop.reports.content import ReportContent, build_report
 from desktop.reports.csv_export import write_csv
 from desktop.store import Store
@@ -114,18 +115,15 @@ def _check(cancel: Cancel | None) -> None:
 
 @contextmanager
 def _part_file(out_path: Path, cancel: Cancel | None) -> Iterator[Path]:
-    """A part file to write; renamed to ``out_path`` on success, removed otherwise."""
-    part = out_path.with_name(f".{out_path.name}.part")
+    """A temporary file to write, renamed to ``out_path`` only when whole and not cancelled."""
     try:
-        part.touch()  # an unwritable folder fails here, before any work
-        yield part
-        _check(cancel)  # a cancel that came while writing still leaves no file
-        if part.stat().st_size == 0:
-            raise ReportNotWritable(f"nothing could be written to {out_path}; choose another file")
-        part.replace(out_path)
-    except OSError as error:
-        raise ReportNotWritable(
-            f"cannot write {out_path} ({error.strerror or error}); choose another folder or name"
-        ) from None
-    finally:
-        part.unlink(missing_ok=True)
+        with output_path(out_path, make_parents=False) as part:
+            part.touch()  # an unwritable folder fails here, before any work
+            yield part
+            _check(cancel)  # a cancel that came while writing still leaves no file
+            if part.stat().st_size == 0:
+                raise ReportNotWritable(
+                    f"nothing could be written to {out_path}; choose another file"
+                )
+    except CannotWriteOutput as error:
+        raise ReportNotWritable(f"{error}; choose another folder or name") from None

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from desktop.store import create_store, keys, open_connection
+from desktop.store import create_store, open_connection
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.desktop.sync.server import SyncServer
 from tests.helpers.claims import demo_store_columns, store_lines
+from tests.helpers.stores import copy_store
 
 
 @pytest.fixture(scope="session")
@@ -28,10 +28,7 @@ def demo_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def demo_store(demo_store_template: Path, tmp_path: Path) -> Path:
     """A fresh copy of the demo store for one test."""
-    copy = tmp_path / "demo.upstream"
-    shutil.copy(demo_store_template, copy)
-    shutil.copy(keys.key_file_path(demo_store_template), keys.key_file_path(copy))
-    return copy
+    return copy_store(demo_store_template, tmp_path / "demo.upstream")
 
 
 @pytest.fixture

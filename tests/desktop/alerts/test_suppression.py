@@ -21,6 +21,7 @@ from desktop.store import open_store
 from desktop.store.models import AlertEvent
 from tests.conftest import PASSPHRASE
 from tests.desktop.alerts.scenario import Scenario, Spec
+from tests.helpers.stores import copy_store
 from tests.helpers.stubs import MovableClock
 
 A = Spec()
@@ -324,14 +325,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _copy(template: Path, tmp_path: Path) -> Path:
-    import shutil
 
-    from desktop.store import keys
-
-    copy = tmp_path / "s.upstream"
-    shutil.copy(template, copy)
-    shutil.copy(keys.key_file_path(template), keys.key_file_path(copy))
-    return copy
+    return copy_store(template, tmp_path / "s.upstream")
 
 
 @pytest.mark.parametrize("zone", list(ZONES))

@@ -71,7 +71,7 @@ def test_the_pdf_of_a_demo_store_names_every_injected_change(
     assert "Share still unpaid by days, Brightwater Mutual" in text
     assert "Alert " in text and ": open" in text
     assert steps[-1][0] == steps[-1][1]
-    assert not list(tmp_path.glob(".*.part"))
+    assert not list(tmp_path.glob(".*.partial"))
 
 
 def test_a_held_alert_shows_its_reason_in_the_report(

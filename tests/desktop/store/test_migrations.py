@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from sqlalchemy import inspect
 
 from desktop.store import engine, keys, migrate, open_store
 from desktop.store.models import Base
+from tests.helpers.stores import copy_store
 
 DATA = Path(__file__).parents[2] / "data" / "stores"
 DOMAIN_TABLES = {
@@ -73,9 +73,7 @@ def test_migrations_go_down_and_up_again(empty_encrypted: engine.Engine) -> None
 
 @pytest.mark.parametrize("fixture", sorted(DATA.glob("*.upstream")), ids=lambda p: p.name)
 def test_stores_of_released_schemas_open_and_upgrade(fixture: Path, tmp_path: Path) -> None:
-    copy = tmp_path / fixture.name
-    shutil.copy(fixture, copy)
-    shutil.copy(keys.key_file_path(fixture), keys.key_file_path(copy))
+    copy = copy_store(fixture, tmp_path / fixture.name)
     passphrase = (DATA / "PASSPHRASE").read_text().strip()
     with open_store(copy, passphrase) as store:
         assert store.customer.name == "Fixture Billing Office"

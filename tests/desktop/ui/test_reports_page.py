@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,12 +16,13 @@ from pytestqt.qtbot import QtBot
 
 from desktop.analysis import AnalysisRequest
 from desktop.analysis.wiring import run_standard_analysis
-from desktop.store import keys, open_store
+from desktop.store import open_store
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pages.reports import NO_ANALYSIS, ReportsPage
 from desktop.ui.tasks import Task, TaskContext
 from tests.conftest import PASSPHRASE
 from tests.desktop.ui.conftest import wait_idle
+from tests.helpers.stores import copy_store
 from tests.helpers.stubs import MovableClock
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -33,9 +33,9 @@ AS_OF = date(2026, 10, 31)
 @pytest.fixture(scope="module")
 def analysed_template(demo_store_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo office after one real analysis (made once for the module)."""
-    path = tmp_path_factory.mktemp("analysed") / "analysed.upstream"
-    shutil.copy(demo_store_template, path)
-    shutil.copy(keys.key_file_path(demo_store_template), keys.key_file_path(path))
+    path = copy_store(
+        demo_store_template, tmp_path_factory.mktemp("analysed") / "analysed.upstream"
+    )
     clock = MovableClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
     with open_store(path, PASSPHRASE, clock=clock) as store:
         run_standard_analysis(store, AnalysisRequest(as_of=AS_OF), clock=clock)
@@ -44,10 +44,7 @@ def analysed_template(demo_store_template: Path, tmp_path_factory: pytest.TempPa
 
 @pytest.fixture
 def analysed(analysed_template: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "analysed.upstream"
-    shutil.copy(analysed_template, copy)
-    shutil.copy(keys.key_file_path(analysed_template), keys.key_file_path(copy))
-    return copy
+    return copy_store(analysed_template, tmp_path / "analysed.upstream")
 
 
 def reports_page(window: MainWindow, answer: Path | None) -> ReportsPage:
@@ -157,7 +154,7 @@ def test_a_store_without_analysis_says_what_to_do(
     page.choose_and_write()
     qtbot.waitUntil(lambda: not page.busy, timeout=60_000)
     assert page.status.text() == NO_ANALYSIS
-    assert not (tmp_path / "r.pdf").exists() and not list(tmp_path.glob(".*.part"))
+    assert not (tmp_path / "r.pdf").exists() and not list(tmp_path.glob(".*.partial"))
 
 
 def test_cancelling_the_save_dialog_writes_nothing(

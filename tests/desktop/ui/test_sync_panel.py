@@ -65,6 +65,11 @@ def enrol_through(qtbot: QtBot, panel: SyncPanel, server: str, code: str) -> Non
     assert panel.sync_button.isEnabled() and panel.enrol_button.isEnabled()
 
 
+def enrol_in_new_office(qtbot: QtBot, panel: SyncPanel, server: SyncServer) -> None:
+    """Enrol the panel's store as the first device of a tenant of its own."""
+    enrol_through(qtbot, panel, server.base_url, server.code(server.tenant("L")))
+
+
 def sync_through(qtbot: QtBot, panel: SyncPanel) -> object:
     assert panel.sync_button.isEnabled()
     with qtbot.waitSignal(panel.synced, timeout=60_000) as signal:
@@ -118,7 +123,7 @@ def test_an_offline_server_says_so_and_keeps_the_outbox(
     qtbot: QtBot, make_panel: PanelFactory, sync_server: SyncServer
 ) -> None:
     panel = make_panel()
-    enrol_through(qtbot, panel, sync_server.base_url, sync_server.code(sync_server.tenant("L")))
+    enrol_in_new_office(qtbot, panel, sync_server)
     store = panel.ctx.store
     give_feedback(store, FINGERPRINT, "noise", service.utc_now)
     sync_server.stop()
@@ -140,7 +145,7 @@ def test_a_revoked_device_is_named_and_pauses_background_sync(
     qtbot: QtBot, make_panel: PanelFactory, sync_server: SyncServer
 ) -> None:
     panel = make_panel()
-    enrol_through(qtbot, panel, sync_server.base_url, sync_server.code(sync_server.tenant("L")))
+    enrol_in_new_office(qtbot, panel, sync_server)
     store = panel.ctx.store
     give_feedback(store, FINGERPRINT, "noise", service.utc_now)
     device_id = service.status(store).device_id
@@ -177,7 +182,7 @@ def test_the_background_timer_syncs_by_itself(
     panel = make_panel(
         first_sync_s=0.05, schedule=BackgroundSchedule(interval_s=0.2, first_retry_s=0.2)
     )
-    enrol_through(qtbot, panel, sync_server.base_url, sync_server.code(sync_server.tenant("L")))
+    enrol_in_new_office(qtbot, panel, sync_server)
     device_id = service.status(panel.ctx.store).device_id
     assert device_id is not None
     feedback_id = give_feedback(panel.ctx.store, FINGERPRINT, "noise", service.utc_now)
@@ -193,7 +198,7 @@ def test_shutdown_stops_the_timer_and_waits_for_a_running_sync(
 ) -> None:
     slow = RetryPolicy(attempts=4, base_delay_s=0.4, max_delay_s=0.4, connect_timeout_s=1.0)
     panel = make_panel(policy=slow)
-    enrol_through(qtbot, panel, sync_server.base_url, sync_server.code(sync_server.tenant("L")))
+    enrol_in_new_office(qtbot, panel, sync_server)
     sync_server.stop()  # each sync now spends a while retrying
     qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
     assert panel.syncing and not panel.sync_button.isEnabled()
